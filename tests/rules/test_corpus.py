@@ -41,8 +41,19 @@ TOP_KEYS = frozenset({"id", "input", "expect", "note"})
 
 DECISIONS = ("allow", "review", "strict_review", "reject")
 ARTICLES = ("8.1", "8.2", "8.3", "8.4", "8.5", "8.6", "8.7", "8.8", "10.2", "7", "11")
-EVASIONS = ("fullwidth", "case", "traditional", "separator", "zero_width", "homophone", "lookalike",
-            "digit_variant", "letter_variant", "repeat", "pinyin")
+EVASIONS = (
+    "fullwidth",
+    "case",
+    "traditional",
+    "separator",
+    "zero_width",
+    "homophone",
+    "lookalike",
+    "digit_variant",
+    "letter_variant",
+    "repeat",
+    "pinyin",
+)
 ACCOUNT_TYPES = ("individual", "organization")
 QUALIFICATION_DOMAINS = ("news", "publishing", "economy", "education", "medical", "judicial")
 
@@ -218,12 +229,19 @@ def test_corpus_size_and_coverage():
     def has(pred):
         return any(pred(o.get("input", {}), o.get("expect", {})) for _, o in CASES)
 
-    gov = lambda i: i.get("account_type") == "organization" and str(i.get("verified_uscc", "")).startswith("11")  # noqa: E731
+    gov = lambda i: (
+        i.get("account_type") == "organization" and str(i.get("verified_uscc", "")).startswith("11")
+    )  # noqa: E731
     assert has(lambda i, e: gov(i) and e.get("decision") == "allow"), "no government body using its own name"
     assert has(lambda i, e: gov(i) and e.get("decision") == "strict_review"), "no government name under 10.2"
     assert has(lambda i, e: i.get("qualifications") and e.get("decision") == "allow"), "no qualified claim"
-    assert has(lambda i, e: "律师事务所" in i.get("name", "") and "judicial" in i.get("qualifications", [])
-               and e.get("decision") == "allow"), "no qualified law firm"
+    assert has(
+        lambda i, e: (
+            "律师事务所" in i.get("name", "")
+            and "judicial" in i.get("qualifications", [])
+            and e.get("decision") == "allow"
+        )
+    ), "no qualified law firm"
     for field in TEXT_KEYS:
         assert has(lambda i, e, f=field: e.get("field") == f), f"no case pins a finding in {field!r}"
 
@@ -323,14 +341,16 @@ def _plain(value):
 def _findings(verdict):
     out = []
     for fd in _get(verdict, "findings", None) or []:
-        out.append({
-            "article": _plain(_get(fd, "article")),
-            "rule": _plain(_get(fd, "rule")),
-            "field": _plain(_get(fd, "field")),
-            "matched": _get(fd, "matched"),
-            "term": _get(fd, "term"),
-            "evasion": [_plain(e) for e in (_get(fd, "evasion", None) or [])],
-        })
+        out.append(
+            {
+                "article": _plain(_get(fd, "article")),
+                "rule": _plain(_get(fd, "rule")),
+                "field": _plain(_get(fd, "field")),
+                "matched": _get(fd, "matched"),
+                "term": _get(fd, "term"),
+                "evasion": [_plain(e) for e in (_get(fd, "evasion", None) or [])],
+            }
+        )
     return out
 
 
@@ -350,7 +370,9 @@ def _explain(case, decision, findings) -> str:
 
 
 @pytest.mark.parametrize(
-    "case", [o for _, o in CASES if not validate_case(o)], ids=[_case_id(f, o) for f, o in CASES if not validate_case(o)]
+    "case",
+    [o for _, o in CASES if not validate_case(o)],
+    ids=[_case_id(f, o) for f, o in CASES if not validate_case(o)],
 )
 def test_case(case, engine, rules_module):
     info_d, ctx_d = _split(case["input"])
