@@ -1,0 +1,263 @@
+"""Every state change of the account registry. Each runs in one transaction with its audit entry."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import iplocation
+from accounts.choices import QUALIFICATION_TRANSITIONS, AccountKind, InfoSource, ReviewStatus
+from accounts.identity import ValidatedIdentity
+from accounts.models import (
+    INFO_FIELDS,
+    Account,
+    AccountInfoVersion,
+    IdentityVerification,
+    OrgCertification,
+    Qualification,
+)
+from core import crypto, ruleset
+from core.audit import actor_label_for, record
+
+
+class ServiceError(Exception):
+    """A refused state change: ``field`` names the input at fault (or ``""``), ``code`` is stable."""
+
+    def __init__(self, message: str, *, field: str = "", code: str = "invalid", status: int = 422):
+        super().__init__(message)
+        self.message, self.field, self.code, self.status = message, field, code, status
+
+
+# ---------------------------------------------------------------------------------------------
+# Images (avatar, cover, evidence): type sniffed from content, size capped.
+
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+_IMAGE_SIGNATURES = {
+    b"\x89PNG\r\n\x1a\n": "png",
+    b"\xff\xd8\xff": "jpg",
+    b"GIF87a": "gif",
+    b"GIF89a": "gif",
+    b"RIFF": "webp",
+}
+
+
+def sniff_image(data: bytes) -> str | None:
+    for signature, ext in _IMAGE_SIGNATURES.items():
+        if data.startswith(signature):
+            if ext == "webp" and data[8:12] != b"WEBP":
+                continue
+            return ext
+    return None
+
+
+def decode_image(value: str, *, field: str, allow_pdf: bool = False) -> tuple[bytes, str]:
+    """Base64 → (bytes, extension), or a ServiceError naming the field."""
+    try:
+        data = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise ServiceError("不是有效的 base64 编码", field=field) from None
+    if not data:
+        raise ServiceError("文件为空", field=field)
+    if len(data) > MAX_IMAGE_BYTES:
+        raise ServiceError(f"文件超过 {MAX_IMAGE_BYTES // (1024 * 1024)} MB", field=field, code="too_large", status=413)
+    ext = sniff_image(data)
+    if ext is None and allow_pdf and data.startswith(b"%PDF-"):
+        ext = "pdf"
+    if ext is None:
+        raise ServiceError("文件类型不受支持（仅限 PNG/JPEG/GIF/WebP" + ("/PDF" if allow_pdf else "") + "）", field=field)
+    return data, ext
+
+
+def _content_file(data: bytes, ext: str) -> ContentFile:
+    return ContentFile(data, name=f"{hashlib.sha256(data).hexdigest()[:32]}.{ext}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Accounts
+
+
+def _apply_info_fields(account: Account, info: dict) -> None:
+    for field, value in info.items():
+        if field not in INFO_FIELDS:
+            raise ServiceError(f"未知的账号信息字段：{field}", field=field)
+        if field in ("avatar", "cover"):
+            if isinstance(value, bytes):
+                setattr(account, field, _content_file(value, sniff_image(value) or "bin"))
+            else:
+                setattr(account, field, value or "")
+        else:
+            setattr(account, field, value if value is not None else "")
+    if "name" in info:
+        account.name_key = ruleset.name_key(account.name)
+
+
+def _version(account: Account, *, actor, source: str, reference: str = "") -> AccountInfoVersion:
+    return AccountInfoVersion.objects.create(
+        account=account, version=account.info_version, data=account.info_snapshot(), source=source,
+        actor_label=actor_label_for(actor), reference=reference,
+    )
+
+
+def _attach_identity(account: Account, identity: ValidatedIdentity) -> IdentityVerification:
+    obj, _created = IdentityVerification.objects.get_or_create(
+        account=account, method=identity.method, number_hash=identity.number_hash,
+        defaults={
+            "number_encrypted": crypto.encrypt(identity.number),
+            "masked": identity.masked,
+            "details": identity.details,
+            "org_class": identity.org_class,
+        },
+    )
+    return obj
+
+
+@transaction.atomic
+def account_create(*, actor, uid: str, kind: str = AccountKind.INDIVIDUAL, info: dict,
+                   is_public_account: bool = False, identities: list[ValidatedIdentity] = (),
+                   source: str = InfoSource.REGISTRATION, reference: str = "") -> Account:
+    """Register an account whose information has passed verification (Art 9, 10)."""
+    if Account.objects.filter(uid=uid).exists():
+        raise ServiceError(f"账号 {uid} 已存在", field="uid", code="duplicate", status=409)
+    account = Account(uid=uid, kind=kind, is_public_account=is_public_account)
+    _apply_info_fields(account, info)
+    account.save()
+    _version(account, actor=actor, source=source, reference=reference)
+    for identity in identities:
+        _attach_identity(account, identity)
+    record("account.created", actor=actor, subject=account,
+           new={"uid": uid, "kind": kind, "is_public_account": is_public_account, "source": source,
+                "identities": [i.method for i in identities], "info": account.info_snapshot()})
+    return account
+
+
+@transaction.atomic
+def account_apply_info(*, actor, account: Account, info: dict, source: str = InfoSource.CHANGE,
+                       reference: str = "") -> Account:
+    """Apply verified account information as a new version; the previous one stays in history."""
+    account = Account.objects.select_for_update().get(pk=account.pk)
+    before = account.info_snapshot()
+    _apply_info_fields(account, info)
+    after = account.info_snapshot()
+    changed = {k for k in after if after[k] != before[k]}
+    if not changed:
+        return account
+    account.info_version += 1
+    account.save()
+    _version(account, actor=actor, source=source, reference=reference)
+    record("account.info_applied", actor=actor, subject=account,
+           old={k: before[k] for k in sorted(changed)}, new={k: after[k] for k in sorted(changed)} | {
+               "version": account.info_version, "source": source, "reference": reference})
+    return account
+
+
+@transaction.atomic
+def account_record_activity(*, actor, account: Account, ip: str, at: dt.datetime | None = None) -> iplocation.Location:
+    """Derive the IP location of the latest activity (Art 12); the IP itself is not kept."""
+    location = iplocation.locate(ip)
+    at = at or timezone.now()
+    locked = Account.objects.select_for_update().only("id", "ip_location", "ip_located_at").get(pk=account.pk)
+    if locked.ip_located_at is not None and locked.ip_located_at > at:
+        return location  # an older activity reported late never overwrites a newer location
+    previous = locked.ip_location
+    Account.objects.filter(pk=account.pk).update(
+        ip_location=location.label, ip_province=location.province, ip_located_at=at
+    )
+    if previous != location.label:
+        record("account.ip_location_changed", actor=actor, subject=account,
+               old={"ip_location": previous}, new={"ip_location": location.label})
+    return location
+
+
+@transaction.atomic
+def identity_add(*, actor, account: Account, identity: ValidatedIdentity) -> IdentityVerification:
+    """Attach a validated real-name identity (Art 9); only encrypted, hashed and masked forms are kept."""
+    obj = _attach_identity(account, identity)
+    record("identity.verified", actor=actor, subject=account,
+           new={"method": identity.method, "masked": identity.masked, "org_class": identity.org_class})
+    return obj
+
+
+@transaction.atomic
+def identity_reveal(*, actor, identity: IdentityVerification, reason: str) -> str:
+    """Show a full identity number to a permitted staff member, with a recorded reason (Art 16)."""
+    reason = (reason or "").strip()
+    if len(reason) < 4:
+        raise ServiceError("请填写查看理由（至少 4 个字）", field="reason")
+    if not actor.has_perm("accounts.reveal_identity"):
+        raise ServiceError("没有查看完整号码的权限", code="forbidden", status=403)
+    record("identity.revealed", actor=actor, subject=identity.account,
+           new={"identity_id": identity.pk, "method": identity.method, "masked": identity.masked, "reason": reason})
+    return crypto.decrypt(identity.number_encrypted)
+
+
+# ---------------------------------------------------------------------------------------------
+# Qualifications (Art 11) and organisation certification
+
+
+@dataclass
+class QualificationInput:
+    domain: str
+    document_name: str
+    document_number: str
+    issuer: str
+    valid_until: dt.date | None = None
+    evidence: tuple[bytes, str] | None = None
+
+
+@transaction.atomic
+def qualification_submit(*, actor, account: Account, data: QualificationInput) -> Qualification:
+    """Record a qualification for review; it becomes a label only once approved (Art 11)."""
+    if data.valid_until and data.valid_until < timezone.localdate():
+        raise ServiceError("有效期已过", field="valid_until")
+    qualification = Qualification(
+        account=account, domain=data.domain, document_name=data.document_name,
+        document_number=data.document_number, issuer=data.issuer, valid_until=data.valid_until,
+    )
+    if data.evidence:
+        qualification.evidence = _content_file(*data.evidence)
+    qualification.save()
+    record("qualification.submitted", actor=actor, subject=account,
+           new={"qualification_id": qualification.pk, "domain": data.domain, "issuer": data.issuer,
+                "valid_until": data.valid_until})
+    return qualification
+
+
+@transaction.atomic
+def qualification_decide(*, actor, qualification: Qualification, status: str, note: str = "") -> Qualification:
+    """Approve, reject, expire or revoke a qualification, following the allowed transitions."""
+    qualification = Qualification.objects.select_for_update().get(pk=qualification.pk)
+    old = qualification.status
+    if ReviewStatus(status) not in QUALIFICATION_TRANSITIONS[ReviewStatus(old)]:
+        raise ServiceError(f"资质状态不能从 {old} 变为 {status}", field="status", code="illegal_transition", status=409)
+    qualification.status = status
+    qualification.review_note = note
+    qualification.reviewed_by = actor if getattr(actor, "pk", None) and hasattr(actor, "has_perm") else None
+    qualification.reviewed_at = timezone.now()
+    qualification.save()
+    record("qualification.decided", actor=actor, subject=qualification.account,
+           old={"status": old}, new={"qualification_id": qualification.pk, "status": status, "note": note})
+    return qualification
+
+
+@transaction.atomic
+def org_certification_submit(*, actor, account: Account, identity: ValidatedIdentity, full_name: str,
+                             short_name: str = "", website: str = "", contact_person: str,
+                             contact_email: str) -> OrgCertification:
+    """An organisation asks to be certified under its registered name (Art 7, 9)."""
+    if account.kind != AccountKind.ORGANIZATION:
+        raise ServiceError("只有机构用户可以申请机构认证", field="account", code="wrong_kind", status=409)
+    cert = OrgCertification.objects.create(
+        account=account, uscc=identity.number, org_class=identity.org_class, full_name=full_name,
+        short_name=short_name, website=website, contact_person=contact_person, contact_email=contact_email,
+    )
+    record("org_certification.submitted", actor=actor, subject=account,
+           new={"certification_id": cert.pk, "uscc": identity.number, "org_class": identity.org_class,
+                "full_name": full_name})
+    return cert

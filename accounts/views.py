@@ -1,0 +1,62 @@
+"""Account pages: the registry list and an account's full record."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts import selectors, services
+from accounts.filtersets import AccountFilterSet
+from accounts.forms import RevealIdentityForm
+from accounts.models import INFO_FIELDS, IdentityVerification
+from accounts.tables import AccountTable
+from core.diff import info_diff
+from core.models import AuditEntry
+from core.views_generic import ObjectListView
+
+
+class AccountListView(ObjectListView):
+    permission_required = "accounts.view_account"
+    selector = staticmethod(selectors.account_list)
+    filterset_class = AccountFilterSet
+    table_class = AccountTable
+    title = gettext_lazy("账号")
+
+
+def _history(account):
+    versions = list(account.versions.all()[:20])
+    rows = []
+    for newer, older in zip(versions, versions[1:] + [None], strict=False):
+        rows.append({"version": newer, "diffs": info_diff(older.data if older else {}, newer.data, INFO_FIELDS)})
+    return rows
+
+
+@permission_required("accounts.view_account", raise_exception=True)
+def account_detail(request, uid):
+    account = selectors.account_with_labels(uid=uid)
+    audit = AuditEntry.objects.filter(subject_type="accounts.account", subject_id=str(account.pk))[:50]
+    context = {
+        "account": account,
+        "identities": account.identities.all(),
+        "qualifications": account.qualifications.all(),
+        "org_certifications": account.org_certifications.all(),
+        "history": _history(account),
+        "audit": audit,
+        "reveal_form": RevealIdentityForm(),
+        "can_reveal": request.user.has_perm("accounts.reveal_identity"),
+        "extra_panels": [],
+    }
+    return render(request, "accounts/account_detail.html", context)
+
+
+@permission_required("accounts.reveal_identity", raise_exception=True)
+def identity_reveal(request, pk):
+    identity = get_object_or_404(IdentityVerification.objects.select_related("account"), pk=pk)
+    form = RevealIdentityForm(request.POST or None)
+    revealed = None
+    if request.method == "POST" and form.is_valid():
+        revealed = services.identity_reveal(actor=request.user, identity=identity, reason=form.cleaned_data["reason"])
+        messages.warning(request, _("已记录本次查看。请勿复制、截图或外传。"))
+    return render(request, "accounts/identity_reveal.html",
+                  {"identity": identity, "account": identity.account, "form": form, "revealed": revealed})

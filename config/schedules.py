@@ -1,0 +1,11 @@
+"""Every scheduled job, read by ``manage.py rqcron config.schedules`` (run exactly one rqcron).
+
+Cron expressions are evaluated in UTC: 00:05 Beijing time is ``5 16 * * *``.
+"""
+
+from rq.cron import register
+
+from core.jobs import run_job
+
+register(run_job, queue_name="low", args=("accounts.jobs.expire_qualifications",), cron="5 16 * * *",
+         name="expire_qualifications")

@@ -1,0 +1,205 @@
+"""Settings for Qinglang.
+
+Everything that differs between a laptop and production comes from the environment:
+
+* ``QINGLANG_ENV`` — ``development`` (default) or ``production``. Production refuses to start
+  without ``DJANGO_SECRET_KEY`` and ``QINGLANG_FIELD_KEY`` (Art 16: personal data is encrypted
+  at rest, so a missing key must never silently fall back to a known one).
+* ``DATABASE_URL`` — PostgreSQL in production; without it an embedded SQLite file is used so
+  ``make run`` needs nothing but Python.
+* ``REDIS_URL`` — Redis for RQ; without it background jobs run in-process after commit.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("QINGLANG_VAR_DIR", BASE_DIR / "var"))
+
+ENVIRONMENT = os.environ.get("QINGLANG_ENV", "development")
+PRODUCTION = ENVIRONMENT == "production"
+DEBUG = os.environ.get("DJANGO_DEBUG", "0" if PRODUCTION else "1") == "1"
+
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+if not SECRET_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when QINGLANG_ENV=production.")
+    SECRET_KEY = "dev-only-insecure-key-qinglang"  # noqa: S105 - development default only
+
+# Field encryption key for identity numbers and phones (Art 16). urlsafe base64 of 32 bytes;
+# several keys separated by commas allow rotation (the first encrypts, all decrypt).
+FIELD_ENCRYPTION_KEYS = [k.strip() for k in os.environ.get("QINGLANG_FIELD_KEY", "").split(",") if k.strip()]
+if not FIELD_ENCRYPTION_KEYS:
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "QINGLANG_FIELD_KEY must be set when QINGLANG_ENV=production "
+            "(generate one with: python manage.py generate_field_key)."
+        )
+    # A fixed development key: demo data only, never real identities.
+    FIELD_ENCRYPTION_KEYS = ["ZGV2LW9ubHkta2V5LXFpbmdsYW5nLTMyLWJ5dGVzISE="]
+
+ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_filters",
+    "django_tables2",
+    "django_htmx",
+    "django_rq",
+    "core",
+    "accounts",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.middleware.RequestIdMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "core.middleware.ApiCallMiddleware",
+    "core.middleware.LoginRequiredByDefaultMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.template.context_processors.tz",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "core.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+else:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": VAR_DIR / "qinglang.sqlite3",
+            "OPTIONS": {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"},
+        }
+    }
+DATABASES["default"].setdefault("TEST", {})
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background jobs (RQ). Without REDIS_URL, core.jobs runs work in-process after commit.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+JOBS_SYNC = os.environ.get("QINGLANG_JOBS_SYNC", "0") == "1"
+_rq_url = REDIS_URL or "redis://127.0.0.1:6379/0"
+RQ_QUEUES = {
+    name: {"URL": _rq_url, "DEFAULT_TIMEOUT": 600, "ASYNC": not JOBS_SYNC}
+    for name in ("high", "default", "low")
+}
+RQ = {"COMMIT_MODE": "auto"}
+
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "dashboard"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns about a missing root even when serving from finders
+MEDIA_ROOT = Path(os.environ.get("QINGLANG_MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_URL = "/media/"
+
+# Request bodies: API images are base64 inside JSON, so allow a few MB; anything bigger is 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("QINGLANG_MAX_BODY_BYTES", 8 * 1024 * 1024))
+FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+DJANGO_TABLES2_TEMPLATE = "generic/table.html"
+DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}
+
+NINJA_PAGINATION_PER_PAGE = 50
+
+# Public URL prefixes that need no login (Art 19: the complaint entrance is public).
+PUBLIC_PATH_PREFIXES = ("/healthz", "/static/", "/api/", "/login/", "/i18n/", "/complaints/public/", "/favicon.ico")
+
+QINGLANG_WEBHOOK_URL = os.environ.get("QINGLANG_WEBHOOK_URL", "")
+QINGLANG_WEBHOOK_SECRET = os.environ.get("QINGLANG_WEBHOOK_SECRET", "")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "core.logging.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]},
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("QINGLANG_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # django.request logs full request lines; keep it at WARNING and never log bodies.
+        "django.request": {"level": "WARNING"},
+    },
+}

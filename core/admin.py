@@ -1,0 +1,37 @@
+from django.contrib import admin
+
+from core.models import ApiCall, ApiClient, AuditEntry, JobRun
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ("seq", "created_at", "actor_label", "event", "subject_type", "subject_id", "source")
+    list_filter = ("source",)
+    search_fields = ("event", "actor_label", "subject_id")
+
+
+@admin.register(ApiCall)
+class ApiCallAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "client", "method", "path", "status", "duration_ms")
+
+
+@admin.register(JobRun)
+class JobRunAdmin(ReadOnlyAdmin):
+    list_display = ("name", "started_at", "finished_at", "status")
+
+
+@admin.register(ApiClient)
+class ApiClientAdmin(admin.ModelAdmin):
+    list_display = ("name", "token_prefix", "is_active", "last_used_at")
+    readonly_fields = ("token_prefix", "token_hash", "created_at", "last_used_at")

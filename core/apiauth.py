@@ -1,0 +1,72 @@
+"""Platform API authentication: per-client bearer tokens with scopes, stored as SHA-256."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from functools import wraps
+
+from django.db import transaction
+from django.utils import timezone
+from ninja.errors import HttpError
+from ninja.security import HttpBearer
+
+from core.audit import record
+from core.models import ApiClient
+
+SCOPES = {
+    "accounts:read": "读取账号与公开信息",
+    "accounts:write": "上报活动 IP、提交资质与机构认证",
+    "submissions:write": "提交注册与信息变更",
+    "complaints:write": "转交投诉举报",
+    "notices:read": "拉取处置通知",
+}
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_client_create(*, actor, name: str, scopes: list[str], webhook_url: str = "") -> tuple[ApiClient, str]:
+    """Create a client and return its token — the only time the token exists in clear."""
+    unknown = set(scopes) - set(SCOPES) - {"*"}
+    if unknown:
+        raise ValueError(f"unknown scopes: {sorted(unknown)}")
+    token = "qlk_" + secrets.token_urlsafe(32)
+    client = ApiClient.objects.create(
+        name=name, token_prefix=token[:12], token_hash=_hash(token), scopes=sorted(scopes),
+        webhook_url=webhook_url, webhook_secret=secrets.token_urlsafe(32),
+    )
+    record("api_client.created", actor=actor, subject=client, new={"name": name, "scopes": sorted(scopes)})
+    return client, token
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request, token):
+        if not token or len(token) > 200:
+            return None
+        client = ApiClient.objects.filter(token_hash=_hash(token), is_active=True).first()
+        if client is None:
+            return None
+        now = timezone.now()
+        if client.last_used_at is None or (now - client.last_used_at).total_seconds() > 60:
+            ApiClient.objects.filter(pk=client.pk).update(last_used_at=now)
+        request.api_client = client
+        return client
+
+
+def require_scope(scope: str):
+    """Endpoint decorator: 403 unless the calling client holds ``scope``."""
+
+    def decorator(fn):
+        @wraps(fn)
+        def wrapper(request, *args, **kwargs):
+            client = getattr(request, "auth", None)
+            if client is None or not client.has_scope(scope):
+                raise HttpError(403, f"此客户端没有 {scope} 权限")
+            return fn(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

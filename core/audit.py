@@ -1,0 +1,112 @@
+"""``record()``: the one way services write an audit entry (Art 17 records).
+
+Call it inside the service's ``transaction.atomic()`` block so the entry commits or rolls back
+with the change it describes. Entries form a hash chain; appending takes a transaction-scoped
+advisory lock on PostgreSQL so concurrent writers cannot fork the chain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from core import context
+from core.models import ApiClient, AuditEntry
+
+GENESIS = "0" * 64
+_LOCK_KEY = 0x51494E47  # "QING"
+
+
+def _normalise(value: Any) -> Any:
+    if value is None:
+        return None
+    return json.loads(json.dumps(value, default=str, ensure_ascii=False))
+
+
+def entry_digest(*, seq: int, created_at, actor_label: str, event: str, subject_type: str,
+                 subject_id: str, old: Any, new: Any, request_id: str, source: str, prev_hash: str) -> str:
+    payload = json.dumps(
+        [seq, created_at.astimezone(UTC).isoformat(timespec="microseconds"), actor_label, event,
+         subject_type, subject_id, old, new, request_id, source, prev_hash],
+        sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def actor_label_for(actor) -> str:
+    if actor is None:
+        return "system"
+    if isinstance(actor, ApiClient):
+        return f"api:{actor.name}"
+    return getattr(actor, "username", None) or str(actor)
+
+
+def record(event: str, *, actor, subject: Model | None = None, old: Any = None, new: Any = None,
+           subject_label: str | None = None) -> AuditEntry:
+    """Append an audit entry for ``event`` about ``subject``, done by ``actor``.
+
+    ``actor`` is a staff user, an ``ApiClient`` or ``None`` for the system — explicitly.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.record() must run inside the service's transaction.atomic()")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+    last = AuditEntry.objects.order_by("-seq").values_list("seq", "hash").first()
+    seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    ctx = context.current()
+    fields = {
+        "seq": seq,
+        "created_at": timezone.now(),
+        "actor_label": actor_label_for(actor)[:150],
+        "event": event,
+        "subject_type": subject._meta.label_lower if subject is not None else "",
+        "subject_id": str(subject.pk) if subject is not None else "",
+        "old": _normalise(old),
+        "new": _normalise(new),
+        "request_id": ctx.request_id,
+        "source": ctx.source,
+        "prev_hash": prev_hash,
+    }
+    digest = entry_digest(**fields)
+    return AuditEntry.objects.create(
+        **fields,
+        hash=digest,
+        subject_label=(subject_label if subject_label is not None else (str(subject) if subject is not None else ""))[:200],
+        actor_user=actor if actor is not None and not isinstance(actor, ApiClient) and getattr(actor, "pk", None) else None,
+        actor_client=actor if isinstance(actor, ApiClient) else None,
+    )
+
+
+def verify_chain(batch_size: int = 5000) -> tuple[int, AuditEntry | None, str]:
+    """Walk the chain in order. Returns (entries checked, first broken entry or None, reason)."""
+    prev_hash = GENESIS
+    expected_seq = 1
+    checked = 0
+    last_seq = 0
+    while True:
+        batch = list(AuditEntry.objects.filter(seq__gt=last_seq).order_by("seq")[:batch_size])
+        if not batch:
+            return checked, None, ""
+        for e in batch:
+            if e.seq != expected_seq:
+                return checked, e, f"missing entry before seq {e.seq} (expected {expected_seq})"
+            if e.prev_hash != prev_hash:
+                return checked, e, "prev_hash does not match the previous entry"
+            digest = entry_digest(
+                seq=e.seq, created_at=e.created_at, actor_label=e.actor_label, event=e.event,
+                subject_type=e.subject_type, subject_id=e.subject_id, old=e.old, new=e.new,
+                request_id=e.request_id, source=e.source, prev_hash=e.prev_hash,
+            )
+            if digest != e.hash:
+                return checked, e, "content does not match its hash (edited)"
+            prev_hash = e.hash
+            expected_seq += 1
+            checked += 1
+            last_seq = e.seq

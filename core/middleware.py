@@ -1,0 +1,83 @@
+"""Request id and the login-by-default rule.
+
+Every page needs a staff login except the public prefixes listed in settings (health check,
+API — which has its own token auth —, login, language switch and the public complaint pages).
+"""
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+
+from core import context
+
+
+class RequestIdMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-Id", "")
+        rid = incoming[:64] if incoming and incoming.replace("-", "").isalnum() else None
+        source = "api" if request.path.startswith("/api/") else "web"
+        with context.execution(source, rid) as ctx:
+            request.request_id = ctx.request_id
+            response = self.get_response(request)
+            response["X-Request-Id"] = ctx.request_id
+            return response
+
+
+class LoginRequiredByDefaultMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if getattr(view_func, "login_exempt", False):
+            return None
+        if request.path.startswith(settings.PUBLIC_PATH_PREFIXES):
+            return None
+        if request.user.is_authenticated:
+            return None
+        return redirect_to_login(request.get_full_path())
+
+
+def login_exempt(view):
+    view.login_exempt = True
+    return view
+
+
+class ApiCallMiddleware:
+    """For /api/: refuse oversized bodies with 413 and record every call (client, path, status,
+    duration — never bodies, tokens or IPs)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith("/api/"):
+            return self.get_response(request)
+        import time
+
+        from django.http import JsonResponse
+
+        from core.models import ApiCall
+
+        started = time.perf_counter()
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            response = JsonResponse(
+                {"detail": f"请求体过大（上限 {settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)} MB）",
+                 "errors": [{"field": "body", "message": "too large", "code": "too_large"}]}, status=413)
+        else:
+            response = self.get_response(request)
+        client = getattr(request, "api_client", None)
+        if request.path.startswith("/api/v1/"):
+            ApiCall.objects.create(
+                client=client, method=request.method[:8], path=request.path[:300], status=response.status_code,
+                duration_ms=int((time.perf_counter() - started) * 1000), request_id=getattr(request, "request_id", ""),
+            )
+        return response

@@ -1,0 +1,116 @@
+"""Cross-cutting records: audit entries, platform API clients and their calls, job runs."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEntry(models.Model):
+    """One recorded state change (Art 17: 保存有关记录).
+
+    Append-only and hash-chained: each entry's ``hash`` covers its own content and the previous
+    entry's hash, so an edited or deleted row breaks the chain and ``verify_audit`` finds it.
+    ``event`` is a stable machine key (``account.created``), never a translated label.
+    """
+
+    seq = models.BigIntegerField(unique=True, editable=False)
+    created_at = models.DateTimeField(db_index=True)
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_client = models.ForeignKey(
+        "core.ApiClient", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=150)
+    event = models.CharField(max_length=80, db_index=True)
+    subject_type = models.CharField(max_length=60, blank=True)
+    subject_id = models.CharField(max_length=64, blank=True)
+    subject_label = models.CharField(max_length=200, blank=True)
+    old = models.JSONField(null=True, blank=True)
+    new = models.JSONField(null=True, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    source = models.CharField(max_length=10)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-seq"]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id", "-seq"], name="audit_subject_idx"),
+            models.Index(fields=["actor_label", "-seq"], name="audit_actor_idx"),
+        ]
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.event} {self.subject_type}:{self.subject_id}"
+
+
+class ApiClient(models.Model):
+    """A platform service that calls the JSON API with its own token and scopes.
+
+    Only a SHA-256 of the token is stored; the token is shown once when the client is created.
+    """
+
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    token_prefix = models.CharField(max_length=12, db_index=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    scopes = models.JSONField(default=list)
+    is_active = models.BooleanField(_("启用"), default=True)
+    webhook_url = models.URLField(_("通知回调地址"), blank=True)
+    webhook_secret = models.CharField(max_length=128, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("平台接口客户端")
+        verbose_name_plural = _("平台接口客户端")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes or "*" in self.scopes
+
+
+class ApiCall(models.Model):
+    """Every call a platform client makes (who, what, when, result) — never bodies or IPs."""
+
+    client = models.ForeignKey(ApiClient, null=True, on_delete=models.SET_NULL, related_name="calls")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    method = models.CharField(max_length=8)
+    path = models.CharField(max_length=300)
+    status = models.PositiveSmallIntegerField()
+    duration_ms = models.PositiveIntegerField()
+    request_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} {self.status}"
+
+
+class JobRun(models.Model):
+    """One run of a sweep or batch job, with counts and errors (idempotent, resumable work)."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("运行中")
+        SUCCEEDED = "succeeded", _("成功")
+        FAILED = "failed", _("失败")
+
+    name = models.CharField(max_length=80, db_index=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    counts = models.JSONField(default=dict)
+    errors = models.JSONField(default=list)
+    checkpoint = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.started_at:%Y-%m-%d %H:%M}"

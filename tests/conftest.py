@@ -1,0 +1,101 @@
+"""Shared fixtures: named staff users per role, a platform API client, and account factories."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.test import Client
+
+from accounts import identity, services
+from core import roles
+from core.apiauth import api_client_create
+
+_seq = itertools.count(1)
+PASSWORD = "test-pass-123"  # noqa: S105
+
+
+def _user(username: str, role: str | None) -> User:
+    user = User.objects.create_user(username=username, password=PASSWORD)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def moderator(db):
+    return _user("moderator", roles.MODERATOR)
+
+
+@pytest.fixture
+def moderator2(db):
+    return _user("moderator2", roles.MODERATOR)
+
+
+@pytest.fixture
+def supervisor(db):
+    return _user("supervisor", roles.SUPERVISOR)
+
+
+@pytest.fixture
+def supervisor2(db):
+    return _user("supervisor2", roles.SUPERVISOR)
+
+
+@pytest.fixture
+def auditor(db):
+    return _user("auditor", roles.AUDITOR)
+
+
+@pytest.fixture
+def admin_user(db):
+    return _user("admin", roles.ADMIN)
+
+
+@pytest.fixture
+def nobody(db):
+    return _user("nobody", None)
+
+
+@pytest.fixture
+def login():
+    def _login(user) -> Client:
+        c = Client()
+        if user is not None:
+            c.force_login(user)
+        return c
+
+    return _login
+
+
+@pytest.fixture
+def platform_client(db):
+    client, token = api_client_create(actor=None, name="platform", scopes=["*"])
+    return client, token
+
+
+@pytest.fixture
+def api(platform_client):
+    """A test client whose requests carry the platform token."""
+    _client, token = platform_client
+    return Client(headers={"Authorization": f"Bearer {token}"})
+
+
+@pytest.fixture
+def make_account(db):
+    def _make(*, name: str | None = None, kind: str = "individual", uid: str | None = None, mobile: str | None = None,
+              resident_id: str | None = None, **info):
+        n = next(_seq)
+        identities = []
+        if mobile:
+            identities.append(identity.validate_mobile(mobile))
+        if resident_id:
+            identities.append(identity.validate_resident_id(resident_id))
+        is_public = info.pop("is_public_account", False)
+        return services.account_create(
+            actor=None, uid=uid or f"u{n:06d}", kind=kind, info={"name": name or f"用户{n}", **info},
+            is_public_account=is_public, identities=identities,
+        )
+
+    return _make
