@@ -229,9 +229,9 @@ def test_corpus_size_and_coverage():
     def has(pred):
         return any(pred(o.get("input", {}), o.get("expect", {})) for _, o in CASES)
 
-    gov = lambda i: (
-        i.get("account_type") == "organization" and str(i.get("verified_uscc", "")).startswith("11")
-    )  # noqa: E731
+    def gov(i):
+        return i.get("account_type") == "organization" and str(i.get("verified_uscc", "")).startswith("11")
+
     assert has(lambda i, e: gov(i) and e.get("decision") == "allow"), "no government body using its own name"
     assert has(lambda i, e: gov(i) and e.get("decision") == "strict_review"), "no government name under 10.2"
     assert has(lambda i, e: i.get("qualifications") and e.get("decision") == "allow"), "no qualified claim"
