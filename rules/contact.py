@@ -1,0 +1,164 @@
+"""Art 8 item 6 — contact details carried in account information (故意夹带…网址、邮箱、联系方式).
+
+Works on the *contact view* of a text (`normalise.ContactNormaliser`): same length as the original,
+with disguised digits (一三八, 壹叁捌, ①③⑧, full-width) turned into ASCII and 点/。 into a dot, so a
+match's offsets are offsets into the original text. One compiled regular expression finds the
+candidates; phone numbers are confirmed with ``phonenumbers`` only for digit runs long enough to be
+one. A contact in a name is `reject`; in other fields `review`, or `reject` when it was disguised
+(the disguise shows the intent the article targets).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import phonenumbers
+
+from .normalise import contact_char_is_variant
+
+_TLDS = (
+    "com|c0m|net|org|cn|top|xyz|cc|vip|io|info|tv|club|shop|site|online|wang|ink|link|app|tk|ml|ga|cf|gq|"
+    "icu|fun|live|pro|biz|hk|tw|us|uk|jp|ru|store|tech|work|cloud|asia|mobi|name|email|space|website|"
+    "win|bid|loan|red|kim|ltd|group|co|me|ly|gl|gd|to|im|la|ws|so|ai"
+)
+_DOT = r"\s?(?:\.|dot|\(dot\)|\[dot\])\s?"
+_SEP = r"[\s\-–—_.,/\\|~*+()\[\]·:：]"
+
+# Every alternative starts with a literal or a character set (the look-behinds come after the
+# first character), so the regex engine skips text that cannot start a match at C speed.
+CONTACT_RE = re.compile(
+    r"(?P<url>(?:https?|ftp)\s?:\s?//\s?[^\s，。,]+"
+    r"|www" + _DOT + r"[a-z0-9\-]+(?:" + _DOT + r"[a-z0-9\-]+)*"
+    r"|t\s?\.\s?me\s?/\s?[a-z0-9_]{3,}"
+    r"|[a-z0-9](?<![a-z0-9@#\-].)[a-z0-9\-]{1,62}(?:" + _DOT + r"[a-z0-9\-]{2,63})*" + _DOT + r"(?:" + _TLDS + r")(?![a-z0-9])"
+    r"(?:/[^\s，。,]*)?)"
+    r"|(?P<email>[a-z0-9][a-z0-9._%+\-]*\s?(?:@|#|\(at\)|\[at\]|\{at\}|艾特|圈a|\sat\s)\s?[a-z0-9\-]+(?:"
+    + _DOT
+    + r"[a-z0-9\-]+)*"
+    + _DOT
+    + r"[a-z]{2,6})"
+    r"|(?P<digits>[0-9](?<![0-9].)(?:" + _SEP + r"{0,3}[0-9]){4,15}(?![0-9]))"
+)
+
+#: Contexts that make a 5–11 digit number a QQ number.
+QQ_BEFORE_RE = re.compile(r"(?:qq|q\s?q|扣扣|抠抠|口口|球球|企鹅|企鵝|q号|q群|qq群|群号|q\s?[:：])[^0-9]{0,4}$", re.IGNORECASE)
+
+#: An account id right after a channel word (微信：abc_123, vx 13812345678).
+ID_AFTER_RE = re.compile(r"[\s:：=\-~～]{0,3}(?:号|號|id)?[\s:：=\-~～]{0,3}([a-z][-_a-z0-9]{5,19}|[0-9][0-9\s\-]{4,14}[0-9])", re.IGNORECASE)
+#: Solicitation around a channel word (加微信, 微信同号, 私聊).
+SOLICIT_BEFORE_RE = re.compile(r"(?:加|\+|➕|添加|联系|私|扫码|详询|咨询|私信)\s?$")
+SOLICIT_AFTER_RE = re.compile(r"\s?(?:同号|私聊|联系|详聊|详谈|咨询|见主页|见简介|在主页|找我|[:：])")
+
+_TRUSTED = frozenset("0123456789")
+
+
+@dataclass(slots=True)
+class ContactHit:
+    """A contact detail found in the contact view: kind, [start, end) in the original, and how."""
+
+    kind: str  # phone | email | url | qq
+    start: int
+    end: int
+    value: str
+    evasion: list[str]
+
+
+def _digit_evasion(original: str, start: int, end: int) -> list[str]:
+    tags: list[str] = []
+    for ch in original[start:end]:
+        if ch in _TRUSTED or ch in " -":
+            continue  # spaces and hyphens are how numbers are ordinarily written
+        if 0xFF10 <= ord(ch) <= 0xFF19:
+            tag = "fullwidth"
+        elif contact_char_is_variant(ch):
+            tag = "digit_variant"
+        else:
+            tag = "separator"
+        if tag not in tags:
+            tags.append(tag)
+    return tags
+
+
+def _phone(digits: str) -> bool:
+    if len(digits) in (13, 15) and digits.startswith(("86", "0086")):
+        digits = digits[-11:]
+    n = len(digits)
+    if n == 11 and digits[0] == "1" and digits[1] in "3456789":
+        pass
+    elif digits[0] == "0" and 10 <= n <= 12:
+        pass
+    elif n == 10 and digits.startswith(("400", "800")):
+        pass
+    else:
+        return False
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse("+86" + digits.lstrip("0") if digits[0] == "0" else "+86" + digits))
+    except phonenumbers.NumberParseException:
+        return False
+
+
+_PRE_RE = re.compile(r"[0-9a-z@#]")
+_ALPHA_RE = re.compile(r"[a-z@#]")
+_DIGIT_RE = re.compile(r"[0-9]")
+
+
+def scan(original: str, view: str) -> list[ContactHit]:
+    """All phone numbers, QQ numbers, e-mail addresses and URLs in one text."""
+    first = _PRE_RE.search(view)
+    if first is None:
+        return []
+    if _ALPHA_RE.search(view, first.start()) is None and len(_DIGIT_RE.findall(view)) < 5:
+        return []
+    hits: list[ContactHit] = []
+    for m in CONTACT_RE.finditer(view):
+        kind = m.lastgroup
+        s, e = m.span()
+        if kind == "digits":
+            digits = "".join(c for c in m.group() if c.isdigit())
+            if len(digits) >= 7 and _phone(digits):
+                hits.append(ContactHit("phone", s, e, digits, _digit_evasion(original, s, e)))
+            elif 5 <= len(digits) <= 11 and QQ_BEFORE_RE.search(view, max(0, s - 12), s):
+                hits.append(ContactHit("qq", s, e, digits, _digit_evasion(original, s, e)))
+        elif kind == "email":
+            text = m.group()
+            tags = [] if "@" in original[s:e] else ["symbol_at"]
+            if any(w in text.lower() for w in ("dot", "点", " ")) or "点" in original[s:e] or "。" in original[s:e]:
+                tags.append("separator")
+            hits.append(ContactHit("email", s, e, text, _normalise_tags(tags, original, s, e)))
+        else:
+            text = m.group()
+            tags = []
+            lowered = text.lower()
+            if "c0m" in lowered or "dot" in lowered or " " in text or any(c in original[s:e] for c in "点。．"):
+                tags.append("separator")
+            hits.append(ContactHit("url", s, e, text, _normalise_tags(tags, original, s, e)))
+    return hits
+
+
+def _normalise_tags(tags: list[str], original: str, s: int, e: int) -> list[str]:
+    out: list[str] = []
+    for t in tags:
+        t = "symbol_variant" if t == "symbol_at" else t
+        if t not in out:
+            out.append(t)
+    if any(0xFF01 <= ord(c) <= 0xFF5E for c in original[s:e]) and "fullwidth" not in out:
+        out.append("fullwidth")
+    if any(c.isupper() for c in original[s:e]) and any(c.islower() for c in original[s:e]) and "case" not in out:
+        out.append("case")
+    if any(contact_char_is_variant(c) for c in original[s:e]) and "digit_variant" not in out:
+        out.append("digit_variant")
+    return out
+
+
+def id_after(view: str, end: int) -> tuple[int, int] | None:
+    """Span of an account id or number right after position `end` of the contact view, if any."""
+    m = ID_AFTER_RE.match(view, end, min(len(view), end + 28))
+    if not m:
+        return None
+    return m.span(1)
+
+
+def solicited(view: str, start: int, end: int) -> bool:
+    """True when a channel word at [start, end) is solicited (加微信, 微信同号, 微信：)."""
+    return bool(SOLICIT_BEFORE_RE.search(view, max(0, start - 3), start) or SOLICIT_AFTER_RE.match(view, end, end + 4))

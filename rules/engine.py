@@ -1,0 +1,637 @@
+"""The compiled rules engine: Art 7, 8, 10 ¶2 and 11 checks of account information.
+
+`load` compiles the lexicons (plus supervisor-managed terms) into one Aho–Corasick automaton over
+the normalised *key* view of a text (see `normalise`), a small automaton over a pinyin view for
+homophone-sensitive terms, and one regular expression over the *contact* view. `Engine.check`
+returns a `Verdict`; an engine is immutable after `load` and may be shared by many threads.
+
+Speed: the main automaton does not see characters but pairs of symbols (each character's rank in
+the lexicon alphabet split into a high and a low part). pyahocorasick scans a node's children
+linearly, and with thousands of distinct first characters that scan dominates; the pairs keep
+every node's fan-out ≤ 128 and make the scan several times faster. The key view, the pairing
+and the contact view are three ``str.translate`` calls; offsets back into the original text are
+computed only for texts that produce a finding.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import ahocorasick
+
+from . import contact, images
+from .lexicon import (
+    FIELD_BITS,
+    LEXICON_DIR,
+    PREFIX_KINDS,
+    Entry,
+    LexiconError,
+    entry_from_extra,
+    load_dir,
+)
+from .model import (
+    SEVERITY_RANK,
+    TEXT_FIELDS,
+    Context,
+    Finding,
+    Info,
+    Verdict,
+    decide,
+)
+from .normalise import (
+    ContactNormaliser,
+    KeyNormaliser,
+    LazyTable,
+    is_cjk,
+    read_lookalikes,
+    read_pinyin,
+    read_t2s,
+)
+
+#: Bump when the matching code changes in a way that changes verdicts for the same lexicons.
+ENGINE_CODE_VERSION = "2026.11.1"
+
+_NAME_CERT = FIELD_BITS["name"] | FIELD_BITS["certification"]
+_IMPERSONATION = frozenset({"8.2", "8.3", "8.4", "8.5"})
+#: Categories that only a party/state organ or a people's organisation may use for itself: USCC
+#: registration-authority code 1 (机构编制) or 5 (民政).
+_ORGAN_CATEGORIES = frozenset({"organ", "organ_suffix", "social_org"})
+
+ARTICLE_TEXT: dict[str, str] = {
+    "8.1": "含有《网络信息内容生态治理规定》第六条、第七条规定的违法或不良信息",
+    "8.2": "假冒、仿冒、捏造党政军机关、企事业单位、人民团体或社会组织的名称、标识",
+    "8.3": "假冒、仿冒、捏造国家（地区）或国际组织的名称、标识",
+    "8.4": "假冒、仿冒新闻媒体的名称、标识，或擅自使用“新闻”“报道”等具有新闻属性的名称",
+    "8.5": "假冒、仿冒、恶意关联行政区域、标志性建筑物等重要空间的地理名称",
+    "8.6": "夹带二维码、网址、邮箱、联系方式，或使用同音、谐音、相近的文字、数字、符号和字母",
+    "8.7": "含有名不副实、夸大其词等可能使公众受骗或者产生误解的内容",
+    "8.8": "含有法律、行政法规和国家有关规定禁止的内容",
+    "10.2": "含有“中国”“中华”“中央”“全国”“国家”等内容或党和国家象征标志，应当从严核验",
+    "7": "账号信息应当与机构名称、标识等相一致",
+    "11": "从事该领域信息内容生产的账号，应当提供服务资质、职业资格或专业背景材料",
+}
+EVASION_TEXT: dict[str, str] = {
+    "fullwidth": "全角",
+    "case": "大小写",
+    "traditional": "繁体",
+    "separator": "插入分隔符号",
+    "zero_width": "零宽字符",
+    "homophone": "同音字",
+    "lookalike": "形近字",
+    "digit_variant": "数字变体",
+    "letter_variant": "字母变体",
+    "symbol_variant": "符号替代",
+    "repeat": "重复字符",
+    "pinyin": "拼音",
+}
+DOMAIN_TEXT: dict[str, str] = {
+    "news": "新闻",
+    "publishing": "出版",
+    "economy": "经济金融",
+    "education": "教育",
+    "medical": "医疗卫生",
+    "judicial": "司法法律",
+}
+CONTACT_TEXT: dict[str, str] = {"phone": "电话号码", "email": "邮箱", "url": "网址", "qq": "QQ号"}
+
+# Organisation-form words stripped from a verified organisation name before comparing it with an
+# account name (Art 7): 北京字节跳动科技有限公司 → 字节跳动.
+_ORG_FORMS = (
+    "股份有限公司",
+    "有限责任公司",
+    "集团有限公司",
+    "有限公司",
+    "分公司",
+    "公司",
+    "集团",
+    "科技",
+    "网络",
+    "信息技术",
+    "技术",
+    "文化传媒",
+    "传媒",
+    "发展",
+    "实业",
+    "贸易",
+    "商贸",
+)
+_INDIVIDUAL_ORG_SUFFIXES = ("有限公司", "有限责任公司", "股份公司", "集团公司")
+
+
+@dataclass(slots=True)
+class _Tables:
+    """Character tables shared by all engines compiled from the same lexicon directory."""
+
+    key: KeyNormaliser
+    contact: ContactNormaliser
+    pinyin: dict[str, str]  # char → syllable
+    readings: dict[str, str]  # syllable → the common (BMP unified) characters read that way
+    digest: str
+
+
+_TABLES: dict[tuple[str, tuple[float, ...]], _Tables] = {}
+_TABLES_LOCK = threading.Lock()
+
+
+def _tables(lexicon_dir: Path) -> _Tables:
+    files = [lexicon_dir / n for n in ("t2s.txt", "lookalikes.txt", "pinyin.txt")]
+    fallback = [f if f.exists() else LEXICON_DIR / f.name for f in files]
+    cache_key = (str(lexicon_dir.resolve()), tuple(f.stat().st_mtime for f in fallback))
+    with _TABLES_LOCK:
+        cached = _TABLES.get(cache_key)
+        if cached is not None:
+            return cached
+        t2s = read_t2s(fallback[0])
+        look = read_lookalikes(fallback[1])
+        pinyin = read_pinyin(fallback[2])
+        groups: dict[str, list[str]] = {}
+        for c, syl in pinyin.items():
+            if 0x4E00 <= ord(c) <= 0x9FFF:
+                groups.setdefault(syl, []).append(c)
+        readings = {syl: "".join(cs) for syl, cs in groups.items()}
+        h = hashlib.sha256()
+        for f in fallback:
+            h.update(f.read_bytes())
+        tables = _Tables(KeyNormaliser(t2s, look), ContactNormaliser(), pinyin, readings, h.hexdigest())
+        _TABLES[cache_key] = tables
+        return tables
+
+
+def load(lexicon_dir: str | Path | None = None, extra: Iterable[Mapping[str, Any]] | None = None) -> Engine:
+    """Compile the lexicons in `lexicon_dir` (default: the shipped ``rules/lexicons``) and the
+    supervisor-managed `extra` terms into an `Engine` (Art 8, 10 ¶2, 11).
+
+    `extra` items are dicts ``{"term", "category", "article", "severity", "homophone", "allow",
+    "note"}``; ``allow=True`` makes an allow-list entry. Unusable items are skipped and listed in
+    ``engine.problems``. No global state is changed; compiling 100,000 extra terms takes well
+    under three seconds.
+    """
+    directory = Path(lexicon_dir) if lexicon_dir else LEXICON_DIR
+    entries, problems = load_dir(directory)
+    for i, item in enumerate(extra or ()):
+        try:
+            entries.append(entry_from_extra(item, i))
+        except (LexiconError, ValueError, TypeError, AttributeError) as exc:
+            problems.append(f"extra[{i}]: {exc}")
+    return Engine(entries, problems, _tables(directory))
+
+
+# A pre-finding in key coordinates: (start, end, article, severity, rule, term, entry, via, parts)
+_Pre = tuple[int, int, str, str, str, str, Entry, str, tuple[str, ...]]
+
+_OTHER = "\u1000\u3000"  # a character that is in no term and is not Chinese
+_REPEAT_PAIR_RE = re.compile("([\u0100-\u0fff][\u3000-\u307f])\\1")
+
+
+def _pair(base: int, rank: int) -> str:
+    return chr(base + (rank >> 7)) + chr(0x3000 + (rank & 127))
+
+
+class Engine:
+    """A compiled rule set. Use `load` to make one; call `check` from any number of threads."""
+
+    def __init__(self, entries: list[Entry], problems: list[str], tables: _Tables) -> None:
+        self.problems: list[str] = list(problems)
+        self._t = tables
+        self._norm = tables.key
+        self._contact = tables.contact
+        keyed: dict[str, list[tuple[Entry, str]]] = {}
+        used: list[Entry] = []
+        for e in entries:
+            k = self._norm.key(e.term)
+            e.key = k
+            if len(k) < 2:
+                self.problems.append(f"{e.source}: term {e.term!r} normalises to {k!r}, too short to match safely")
+                continue
+            used.append(e)
+            keyed.setdefault(k, []).append((e, ""))
+            if e.homophone and e.kind != "allow" and all(is_cjk(c) for c in k):
+                for variant in self._homophone_variants(k):
+                    keyed.setdefault(variant, []).append((e, "homophone"))
+                for variant in self._pinyin_variants(k):
+                    keyed.setdefault(variant, []).append((e, "pinyin"))
+        self.entries: tuple[Entry, ...] = tuple(used)
+
+        # Symbol pairs: Chinese characters get high parts from one range (every unified character
+        # has its own pair, lexicon characters the smallest ranks), everything else from another,
+        # so a repeated Chinese character is a repeated pair in the encoded text.
+        freq = Counter(c for k in keyed for c in k)
+        cjk_rank: dict[str, int] = {}
+        other_rank: dict[str, int] = {}
+        for c, _n in freq.most_common():
+            (cjk_rank if is_cjk(c) else other_rank).setdefault(c, len(cjk_rank if is_cjk(c) else other_rank) + 1)
+        self._enc = LazyTable(lambda cp: _pair(0x100, len(cjk_rank) + 1 + cp - 0x3400) if is_cjk(chr(cp)) else _OTHER)
+        for c, r in cjk_rank.items():
+            self._enc[ord(c)] = _pair(0x100, r)
+        for c, r in other_rank.items():
+            self._enc[ord(c)] = _pair(0x1000, r)
+        norm_table, enc = self._norm.table, self._enc
+        self._fused = LazyTable(lambda cp: "".join([enc[ord(k)] for k in norm_table[cp]]))
+        for cp in list(range(0x20, 0x250)) + list(range(0x3000, 0x3040)) + list(range(0x4E00, 0xA000)) + list(range(0xFF01, 0xFF70)):
+            self._fused[cp]  # noqa: B018 — prefill
+
+        self._groups: list[tuple[int, tuple[tuple[Entry, str], ...]]] = []
+        self._automaton = ahocorasick.Automaton()
+        for gid, (k, items) in enumerate(keyed.items()):
+            self._groups.append((len(k), tuple(items)))
+            self._automaton.add_word(k.translate(self._enc), gid)
+        self._has_words = bool(keyed)
+        if self._has_words:
+            self._automaton.make_automaton()
+
+        h = hashlib.sha256(ENGINE_CODE_VERSION.encode())
+        h.update(tables.digest.encode())
+        for sig in sorted(e.signature() for e in used):
+            h.update(sig.encode())
+            h.update(b"\n")
+        #: The rule-set version: a short hash of everything compiled; same content, same id.
+        self.version: str = h.hexdigest()[:12]
+
+    # -- public API ------------------------------------------------------------------------------
+
+    def name_key(self, name: str) -> str:
+        """The fully normalised form of a name, for Art 10 ¶3 (关联度高的账号).
+
+        Full/half width, case, traditional → simplified, zero-width characters, separators,
+        symbols and emoji, look-alike characters and repeated Chinese characters are all undone:
+        ``name_key("北 京·吃貨") == name_key("北京吃货")``. Two names with the same key read as the
+        same name; the Django side compares a new name's key with closed accounts' keys.
+        """
+        return self._norm.key(name or "")
+
+    def check(self, info: Info | Mapping[str, Any] | Any, context: Context | Mapping[str, Any] | None = None) -> Verdict:
+        """Check one account's information (Art 7, 8, 10 ¶2, 11) and return the `Verdict`.
+
+        `info` and `context` may be the dataclasses or plain dicts. Never raises on odd text.
+        """
+        info = Info.coerce(info)
+        ctx = Context.coerce(context)
+        findings: list[Finding] = []
+        org_key = self._norm.key(ctx.verified_org_name) if ctx.verified_org_name else ""
+        for fname in TEXT_FIELDS:
+            text = getattr(info, fname)
+            if text:
+                self._check_field(fname, text, ctx, info, org_key, findings)
+        self._check_consistency(info, ctx, org_key, findings)
+        for fname in ("avatar", "cover"):
+            data = getattr(info, fname)
+            if data:
+                for decoded in images.decode_qr(data):
+                    findings.append(
+                        Finding(
+                            article="8.6",
+                            rule="image.qr",
+                            field=fname,
+                            span=(0, 0),
+                            matched=decoded[:100],
+                            term="二维码",
+                            evasion=(),
+                            severity="reject",
+                            explanation=f"{ARTICLE_TEXT['8.6']}：{'头像' if fname == 'avatar' else '封面'}中含有二维码",
+                        )
+                    )
+        return Verdict(decision=decide(findings), ruleset=self.version, findings=tuple(findings))
+
+    # -- internals -------------------------------------------------------------------------------
+
+    def _pinyin_variants(self, key: str) -> list[str]:
+        """Latin pinyin spellings of a homophone-sensitive term: all of it (xinwen) or part (xin闻)."""
+        syl = [self._t.pinyin.get(c) for c in key]
+        if any(s is None for s in syl):
+            return []
+        n = len(key)
+        if n > 4:
+            return ["".join(syl)]  # type: ignore[arg-type]
+        out = []
+        for mask in range(1, 1 << n):
+            out.append("".join(syl[i] if mask >> i & 1 else key[i] for i in range(n)))  # type: ignore[misc]
+        return out
+
+    def _homophone_variants(self, key: str) -> list[str]:
+        """The term with one character replaced by another of the same reading (新蚊, 薇信).
+
+        Exactly one substitution: a word sharing no character with the term (欣雯 for 新闻, a
+        common given name) is too far from it to be an evasion.
+        """
+        out = []
+        for i, c in enumerate(key):
+            syl = self._t.pinyin.get(c)
+            for alt in self._t.readings.get(syl, "") if syl else "":
+                if alt != c:
+                    out.append(key[:i] + alt + key[i + 1 :])
+        return out
+
+    def _encode(self, text: str) -> str:
+        """The encoded key view: one fused translate; the exact two-step path only when a Chinese
+        character repeats (the key view collapses repeats)."""
+        enc = text.translate(self._fused)
+        if _REPEAT_PAIR_RE.search(enc) is None:
+            return enc
+        return self._norm.key(text).translate(self._enc)
+
+    def _check_field(self, fname: str, text: str, ctx: Context, info: Info, org_key: str, out: list[Finding]) -> None:
+        bit = FIELD_BITS[fname]
+        raw: list[tuple[int, int, Entry, str]] = []
+        if self._has_words:
+            enc = self._encode(text)
+            if enc:
+                groups = self._groups
+                for end, gid in self._automaton.iter(enc):
+                    klen, items = groups[gid]
+                    e = (end >> 1) + 1
+                    for entry, via in items:
+                        raw.append((e - klen, e, entry, via))
+        cview = text.translate(self._contact.table)
+        contacts = contact.scan(text, cview)
+        if not raw and not contacts:
+            return
+
+        allows: list[tuple[int, int, str]] = []
+        prefixes: dict[int, list[tuple[int, Entry]]] = {}
+        cands: list[tuple[int, int, Entry, str]] = []
+        for s, e, entry, via in raw:
+            kind = entry.kind
+            if kind == "allow":
+                allows.append((s, e, entry.article))
+            elif kind in PREFIX_KINDS:
+                prefixes.setdefault(e, []).append((s, entry))
+            elif entry.fields & bit:
+                cands.append((s, e, entry, via))
+
+        pre: list[_Pre] = []
+        offsets: tuple[str, list[int], list[int]] | None = None
+        for s, e, entry, via in cands:
+            kind = entry.kind
+            if kind == "suffix":
+                found = self._compose(s, entry, prefixes)
+                if found is not None:
+                    ps, pentry = found
+                    pre.append(
+                        (
+                            ps,
+                            e,
+                            entry.article,
+                            entry.severity,
+                            f"compose.{entry.prefix}+{entry.category}",
+                            pentry.term + entry.term,
+                            entry,
+                            via,
+                            (pentry.key, entry.key),
+                        )
+                    )
+                elif entry.alone and bit & _NAME_CERT:
+                    pre.append((s, e, entry.article, entry.alone, f"lex.{entry.category}", entry.term, entry, via, (entry.key,)))
+                continue
+            if kind == "qualification" and entry.domain in ctx.qualifications:
+                continue
+            if entry.exempt and entry.exempt in ctx.qualifications:
+                continue
+            if entry.uncertified and (info.certification.strip() or ctx.verified_org_name):
+                continue
+            if kind == "channel":
+                continue  # resolved below, with the contact view
+            rule = f"{'qual' if kind == 'qualification' else 'lex'}.{entry.domain if kind == 'qualification' else entry.category}"
+            pre.append((s, e, entry.article, entry.severity, rule, entry.term, entry, via, (entry.key,)))
+
+        channel_found: list[Finding] = []
+        for s, e, entry, via in cands:
+            if entry.kind != "channel" or _allowed(s, e, entry.article, allows):
+                continue
+            if offsets is None:
+                offsets = self._norm.offsets(text)
+            _k, starts, ends = offsets
+            os_, oe = starts[s], ends[e - 1]
+            idspan = contact.id_after(cview, oe)
+            asked = contact.solicited(cview, os_, oe)
+            if (entry.context or via == "homophone") and not idspan and not asked:
+                continue
+            tags = self._norm.evasions(text, os_, oe, _k[s:e])
+            if via and via not in tags:
+                tags.append(via)
+            severity = "reject" if idspan else entry.severity
+            end = idspan[1] if idspan else oe
+            what = f"{entry.term}（联系方式）" if idspan else entry.term
+            channel_found.append(self._finding("8.6", f"contact.{entry.category}", fname, text, os_, end, what, tags, severity))
+
+        kept: list[_Pre] = []
+        for p in pre:
+            s, e, article, _sev, _rule, _term, entry, _via, parts = p
+            if _allowed(s, e, article, allows):
+                continue
+            if article in _IMPERSONATION and org_key and self._own_name(entry, parts, org_key, ctx):
+                continue
+            kept.append(p)
+
+        field_findings: list[Finding] = list(channel_found)
+        if kept:
+            if offsets is None:
+                offsets = self._norm.offsets(text)
+            _k, starts, ends = offsets
+            for s, e, article, severity, rule, term, _entry, via, _parts in kept:
+                os_, oe = starts[s], ends[e - 1]
+                tags = self._norm.evasions(text, os_, oe, _k[s:e])
+                if via and via not in tags:
+                    tags.append(via)
+                field_findings.append(self._finding(article, rule, fname, text, os_, oe, term, tags, severity))
+        for c in contacts:
+            risky = any(t in ("digit_variant", "separator", "symbol_variant", "zero_width") for t in c.evasion)
+            severity = "reject" if fname == "name" or risky else "review"
+            field_findings.append(
+                self._finding("8.6", f"contact.{c.kind}", fname, text, c.start, c.end, CONTACT_TEXT[c.kind], c.evasion, severity)
+            )
+        out.extend(_dedupe(field_findings))
+
+    @staticmethod
+    def _compose(s: int, suffix: Entry, prefixes: dict[int, list[tuple[int, Entry]]]) -> tuple[int, Entry] | None:
+        gap = suffix.gap or 0
+        for g in range(gap + 1):
+            best: tuple[int, Entry] | None = None
+            for ps, pentry in prefixes.get(s - g, ()):
+                if pentry.kind != suffix.prefix or (pentry.gap is not None and g > pentry.gap):
+                    continue
+                if best is None or ps < best[0]:
+                    best = (ps, pentry)
+            if best is not None:
+                return best
+        return None
+
+    @staticmethod
+    def _own_name(entry: Entry, parts: tuple[str, ...], org_key: str, ctx: Context) -> bool:
+        """A verified organisation may use its own registered name (Art 7, Art 8 item 2)."""
+        if not all(p and p in org_key for p in parts):
+            return False
+        if entry.category in _ORGAN_CATEGORIES:
+            return ctx.verified_uscc[:1] in ("1", "5")
+        return True
+
+    def _finding(
+        self,
+        article: str,
+        rule: str,
+        fname: str,
+        text: str,
+        start: int,
+        end: int,
+        term: str,
+        evasion: list[str],
+        severity: str,
+    ) -> Finding:
+        explanation = f"{ARTICLE_TEXT.get(article, '')}：{term}"
+        if rule.startswith("qual."):
+            domain = rule.split(".", 1)[1]
+            explanation = f"声称{DOMAIN_TEXT.get(domain, domain)}领域身份“{term}”，但账号未取得相应资质（第十一条）"
+        if evasion:
+            explanation += "（已还原：" + "、".join(EVASION_TEXT.get(t, t) for t in evasion) + "）"
+        return Finding(
+            article=article,
+            rule=rule,
+            field=fname,
+            span=(start, end),
+            matched=text[start:end],
+            term=term,
+            evasion=tuple(evasion),
+            severity=severity,
+            explanation=explanation,
+        )
+
+    def _check_consistency(self, info: Info, ctx: Context, org_key: str, out: list[Finding]) -> None:
+        """Art 7: an organisation's account name must correspond to its verified name; an
+        individual's name must not pose as a registered company."""
+        name = info.name
+        if ctx.account_type != "organization" and "司" not in name:
+            return
+        if not name.strip():
+            return
+        nkey = self._norm.key(name)
+        if ctx.account_type == "organization":
+            if not org_key:
+                return
+            if _corresponds(nkey, org_key):
+                return
+            out.append(
+                Finding(
+                    article="7",
+                    rule="consistency.org_name",
+                    field="name",
+                    span=(0, len(name)),
+                    matched=name,
+                    term=ctx.verified_org_name,
+                    evasion=(),
+                    severity="review",
+                    explanation=f"{ARTICLE_TEXT['7']}：账号名称与认证机构“{ctx.verified_org_name}”不一致（第七条）",
+                )
+            )
+        elif nkey.endswith(_INDIVIDUAL_ORG_SUFFIXES):
+            out.append(
+                Finding(
+                    article="7",
+                    rule="consistency.individual_as_org",
+                    field="name",
+                    span=(0, len(name)),
+                    matched=name,
+                    term=name,
+                    evasion=(),
+                    severity="review",
+                    explanation="个人账号名称以企业名称形式出现，与个人真实信息不一致（第七条）",
+                )
+            )
+
+
+def _allowed(s: int, e: int, article: str, allows: list[tuple[int, int, str]]) -> bool:
+    for a_s, a_e, a_art in allows:
+        if a_s <= s and e <= a_e and (not a_art or a_art == article):
+            return True
+    return False
+
+
+def _merge(findings: list[Finding]) -> list[Finding]:
+    """Merge overlapping findings of the same rule (加微 + 微信 → 加微信) into one."""
+    out: list[Finding] = []
+    for f in sorted(findings, key=lambda x: (x.rule, x.span)):
+        last = out[-1] if out else None
+        if last is not None and last.rule == f.rule and f.span[0] < last.span[1]:
+            start, end = last.span[0], max(last.span[1], f.span[1])
+            full = last.matched + f.matched[last.span[1] - f.span[0] :] if end > last.span[1] else last.matched
+            worse = f if SEVERITY_RANK[f.severity] > SEVERITY_RANK[last.severity] else last
+            longer = f if f.span[1] - f.span[0] > last.span[1] - last.span[0] else last
+            out[-1] = Finding(
+                article=last.article,
+                rule=last.rule,
+                field=last.field,
+                span=(start, end),
+                matched=full,
+                term=longer.term,
+                evasion=tuple(dict.fromkeys(last.evasion + f.evasion)),
+                severity=worse.severity,
+                explanation=worse.explanation,
+            )
+        else:
+            out.append(f)
+    return out
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    """Drop a finding contained in another of the same article that is at least as severe, and an
+    official-claim (8.7) inside an impersonation finding; merge overlaps of one rule."""
+    if len(findings) < 2:
+        return findings
+    findings = _merge(findings)
+    findings = [
+        f
+        for f in findings
+        if f.rule != "lex.claim_official"
+        or not any(g.article in _IMPERSONATION and g.span[0] <= f.span[0] and f.span[1] <= g.span[1] for g in findings)
+    ]
+    keep: list[Finding] = []
+    for i, f in enumerate(findings):
+        s, e = f.span
+        dominated = False
+        for j, g in enumerate(findings):
+            if i == j or g.article != f.article:
+                continue
+            gs, ge = g.span
+            if gs <= s and e <= ge:
+                rg, rf = SEVERITY_RANK[g.severity], SEVERITY_RANK[f.severity]
+                if rg > rf or (rg == rf and ((gs, ge) != (s, e) or j < i)):
+                    dominated = True
+                    break
+        if not dominated:
+            keep.append(f)
+    return keep
+
+
+def _core(org_key: str) -> str:
+    core = org_key
+    changed = True
+    while changed:
+        changed = False
+        for form in _ORG_FORMS:
+            if core.endswith(form) and len(core) > len(form) + 1:
+                core = core[: -len(form)]
+                changed = True
+    return core
+
+
+def _corresponds(name_key: str, org_key: str) -> bool:
+    """Whether an account name corresponds to the verified organisation name (Art 7)."""
+    if not name_key:
+        return True
+    if name_key in org_key:
+        return True
+    core = _core(org_key)
+    if core in name_key:
+        return True
+    # Divisions at the front of the registered name are often dropped (北京字节跳动 → 字节跳动):
+    # accept a shared run of at least four characters, or most of a short core.
+    need = min(4, max(2, len(core) - 1))
+    for i in range(len(core) - need + 1):
+        if core[i : i + need] in name_key:
+            return True
+    return False
