@@ -19,6 +19,8 @@ PASSWORD = "test-pass-123"  # noqa: S105
 def _user(username: str, role: str | None) -> User:
     user = User.objects.create_user(username=username, password=PASSWORD)
     if role:
+        if not Group.objects.filter(name=role).exists():
+            roles.sync_roles()  # transactional tests flush the groups the data migration made
         user.groups.add(Group.objects.get(name=role))
     return user
 
