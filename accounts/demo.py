@@ -36,7 +36,7 @@ PROBLEM_BIOS = [
 
 def valid_ric(rng: random.Random) -> str:
     area = rng.choice(["110101", "310104", "440305", "510107", "330106", "420106", "610113", "320102"])
-    birth = f"{rng.randint(1960, 2005)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
+    birth = f"{rng.randint(1992, 2005)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
     body = f"{area}{birth}{rng.randint(0, 999):03d}"
     return body + ric.calc_check_digit(body + "0")  # stdnum expects a placeholder check digit
 
