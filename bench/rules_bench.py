@@ -30,7 +30,9 @@ from rules import images  # noqa: E402
 
 TARGETS = {"throughput": 20_000, "ratio": 0.35, "p99_ms": 1.0, "compile_s": 3.0, "qr_ms": 15.0}
 
-COMMON = bytes(b for hi in range(0xB0, 0xD8) for lo in range(0xA1, 0xFF) for b in (hi, lo)).decode("gb2312", "ignore")
+COMMON = bytes(b for hi in range(0xB0, 0xD8) for lo in range(0xA1, 0xFF) for b in (hi, lo)).decode(
+    "gb2312", "ignore"
+)
 NAMES_A = ["小", "阿", "大", "老", "胖", "萌", "甜", "酷", "静", "晴"]
 NAMES_B = ["鱼", "猫", "兔", "熊", "雨", "风", "月", "星", "豆", "米", "桃", "橙", "糖", "果"]
 NAMES_C = ["", "酱", "君", "子", "儿", "哥", "姐", "同学", "呀", "的日常", "不吃香菜", "爱旅行"]
@@ -99,7 +101,15 @@ def make_extra(n: int, rng: random.Random) -> list[dict[str, object]]:
         seen.add(term)
         article, severity = rng.choice(articles)
         out.append(
-            {"term": term, "category": "extra", "article": article, "severity": severity, "homophone": False, "allow": False, "note": ""}
+            {
+                "term": term,
+                "category": "extra",
+                "article": article,
+                "severity": severity,
+                "homophone": False,
+                "allow": False,
+                "note": "",
+            }
         )
     return out
 
@@ -181,7 +191,10 @@ def bench_qr() -> tuple[float, float, list[str]]:
     draw = ImageDraw.Draw(canvas)
     for _ in range(300):
         x, y = rng.randrange(1155), rng.randrange(866)
-        draw.ellipse((x, y, x + rng.randrange(5, 80), y + rng.randrange(5, 80)), fill=tuple(rng.randrange(256) for _ in range(3)))
+        draw.ellipse(
+            (x, y, x + rng.randrange(5, 80), y + rng.randrange(5, 80)),
+            fill=tuple(rng.randrange(256) for _ in range(3)),
+        )
     canvas.paste(qr_img.convert("RGB"), (700, 420))
     buf = io.BytesIO()
     canvas.save(buf, "JPEG", quality=90)
@@ -213,14 +226,20 @@ def main() -> int:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
     rng = random.Random(20221)
-    print(f"rules engine benchmark — python {sys.version.split()[0]}, pyahocorasick {getattr(ahocorasick, 'version', '?')}, one core")
+    print(
+        f"rules engine benchmark — python {sys.version.split()[0]}, pyahocorasick {getattr(ahocorasick, 'version', '?')}, one core"
+    )
 
     rules.load()  # first load also builds the shared character tables; time them separately
     engine0, t_ship, mem_ship, rss_ship = measure_load(None)
-    print(f"compile, shipped lexicons:        {t_ship:7.3f} s  {mem_ship:7.1f} MB traced  {rss_ship:7.1f} MB RSS  ({len(engine0.entries)} entries, ruleset {engine0.version})")
+    print(
+        f"compile, shipped lexicons:        {t_ship:7.3f} s  {mem_ship:7.1f} MB traced  {rss_ship:7.1f} MB RSS  ({len(engine0.entries)} entries, ruleset {engine0.version})"
+    )
     extra = make_extra(args.extra, rng)
     engine, t_extra, mem_extra, rss_extra = measure_load(extra)
-    print(f"compile, + {args.extra:,} extra terms:  {t_extra:7.3f} s  {mem_extra:7.1f} MB traced  {rss_extra:7.1f} MB RSS  ({len(engine.entries)} entries)  [{verdict(t_extra < TARGETS['compile_s'])} < {TARGETS['compile_s']} s]")
+    print(
+        f"compile, + {args.extra:,} extra terms:  {t_extra:7.3f} s  {mem_extra:7.1f} MB traced  {rss_extra:7.1f} MB RSS  ({len(engine.entries)} entries)  [{verdict(t_extra < TARGETS['compile_s'])} < {TARGETS['compile_s']} s]"
+    )
 
     profiles = make_profiles(args.profiles, rng)
     chars = sum(len(p.get(f, "")) for p in profiles for f in rules.TEXT_FIELDS)
@@ -232,13 +251,21 @@ def main() -> int:
         p50 = lat[len(lat) // 2] / 1e6
         p99 = lat[int(len(lat) * 0.99)] / 1e6
         ratio = rate / bare
-        print(f"[{label}] full check:  {rate:10,.0f} profiles/s   ({flagged / len(profiles):.1%} not allowed)")
+        print(
+            f"[{label}] full check:  {rate:10,.0f} profiles/s   ({flagged / len(profiles):.1%} not allowed)"
+        )
         print(f"[{label}] bare AC scan: {bare:10,.0f} profiles/s   ratio full/bare {ratio:.2f}")
-        print(f"[{label}] per profile: p50 {p50 * 1000:.1f} µs  p99 {p99 * 1000:.1f} µs  max {lat[-1] / 1e3:.0f} µs")
+        print(
+            f"[{label}] per profile: p50 {p50 * 1000:.1f} µs  p99 {p99 * 1000:.1f} µs  max {lat[-1] / 1e3:.0f} µs"
+        )
         if label != "shipped":
-            print(f"  targets: throughput {verdict(rate >= TARGETS['throughput'])} ≥ {TARGETS['throughput']:,}/s, ratio {verdict(ratio >= TARGETS['ratio'])} ≥ {TARGETS['ratio']}, p99 {verdict(p99 < TARGETS['p99_ms'])} < {TARGETS['p99_ms']} ms")
+            print(
+                f"  targets: throughput {verdict(rate >= TARGETS['throughput'])} ≥ {TARGETS['throughput']:,}/s, ratio {verdict(ratio >= TARGETS['ratio'])} ≥ {TARGETS['ratio']}, p99 {verdict(p99 < TARGETS['p99_ms'])} < {TARGETS['p99_ms']} ms"
+            )
     qr_ms, zx_ms, texts = bench_qr()
-    print(f"QR, 1-megapixel JPEG cover: {qr_ms:.2f} ms decode_qr (JPEG decode + grayscale + zxing), {zx_ms:.2f} ms zxing alone  [{verdict(qr_ms <= TARGETS['qr_ms'])} ≤ {TARGETS['qr_ms']} ms]  decoded={texts}")
+    print(
+        f"QR, 1-megapixel JPEG cover: {qr_ms:.2f} ms decode_qr (JPEG decode + grayscale + zxing), {zx_ms:.2f} ms zxing alone  [{verdict(qr_ms <= TARGETS['qr_ms'])} ≤ {TARGETS['qr_ms']} ms]  decoded={texts}"
+    )
     return 0
 
 

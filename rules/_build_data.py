@@ -47,7 +47,9 @@ _LEVEL_SUFFIXES = (
 
 
 # Rows of adcodes.csv that are statistical placeholders, not names anyone uses.
-_PLACEHOLDERS = frozenset({"县", "市辖区", "省直辖县级行政区划", "自治区直辖县级行政区划", "中沙群岛的岛礁及其海域"})
+_PLACEHOLDERS = frozenset(
+    {"县", "市辖区", "省直辖县级行政区划", "自治区直辖县级行政区划", "中沙群岛的岛礁及其海域"}
+)
 
 
 def _short_names(name: str, nations: list[str]) -> set[str]:

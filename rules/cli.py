@@ -68,7 +68,9 @@ def run_check(engine: Engine, stdin: TextIO, stdout: TextIO) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m rules", description="Qinglang account-information rules engine")
+    parser = argparse.ArgumentParser(
+        prog="python -m rules", description="Qinglang account-information rules engine"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     p_check = sub.add_parser("check", help="JSON lines on stdin → one verdict per line on stdout")
     p_check.add_argument("--lexicons", default=None, help="lexicon directory (default: the shipped one)")

@@ -31,26 +31,44 @@ CONTACT_RE = re.compile(
     r"(?P<url>(?:https?|ftp)\s?:\s?//\s?[^\s，。,]+"
     r"|www" + _DOT + r"[a-z0-9\-]+(?:" + _DOT + r"[a-z0-9\-]+)*"
     r"|t\s?\.\s?me\s?/\s?[a-z0-9_]{3,}"
-    r"|[a-z0-9](?<![a-z0-9@#\-].)[a-z0-9\-]{1,62}(?:" + _DOT + r"[a-z0-9\-]{2,63})*" + _DOT + r"(?:" + _TLDS + r")(?![a-z0-9])"
+    r"|[a-z0-9](?<![a-z0-9@#\-].)[a-z0-9\-]{1,62}(?:"
+    + _DOT
+    + r"[a-z0-9\-]{2,63})*"
+    + _DOT
+    + r"(?:"
+    + _TLDS
+    + r")(?![a-z0-9])"
     r"(?:/[^\s，。,]*)?)"
     r"|(?P<email>[a-z0-9][a-z0-9._%+\-]*\s?(?:@|#|\(at\)|\[at\]|\{at\}|艾特|圈a|\sat\s)\s?[a-z0-9\-]+(?:"
     + _DOT
     + r"[a-z0-9\-]+)*"
     + _DOT
-    + r"[a-z]{2,6})"
+    + r"(?:c0m|[a-z]{2,6}))"
     r"|(?P<digits>[0-9](?<![0-9].)(?:" + _SEP + r"{0,3}[0-9]){4,15}(?![0-9]))"
 )
 
 #: Contexts that make a 5–11 digit number a QQ number.
-QQ_BEFORE_RE = re.compile(r"(?:qq|q\s?q|扣扣|抠抠|口口|球球|企鹅|企鵝|q号|q群|qq群|群号|q\s?[:：])[^0-9]{0,4}$", re.IGNORECASE)
+QQ_BEFORE_RE = re.compile(
+    r"(?:qq|q\s?q|扣扣|抠抠|口口|球球|企鹅|企鵝|q号|q群|qq群|群号|q\s?[:：])[^0-9]{0,4}$|(?<![a-z])q$"
+)
+#: WeChat solicitations that the key view cannot see: 薇❤ (a heart for 信) and +V / ＋vx.
+WECHAT_RE = re.compile(
+    r"[薇威微][\s\ufe0f]*[❤♥💗💕💖❣💓💞💘❥🧡💛💚💙💜🖤🤍🤎]|(?<![a-z0-9])[+＋➕]\s?(?:vx|wx|v|微|薇|威)(?![a-z])",
+    re.IGNORECASE,
+)
 
 #: An account id right after a channel word (微信：abc_123, vx 13812345678).
-ID_AFTER_RE = re.compile(r"[\s:：=\-~～]{0,3}(?:号|號|id)?[\s:：=\-~～]{0,3}([a-z][-_a-z0-9]{5,19}|[0-9][0-9\s\-]{4,14}[0-9])", re.IGNORECASE)
+ID_AFTER_RE = re.compile(
+    r"[\s:：=\-~～]{0,3}(?:号|號|id)?[\s:：=\-~～]{0,3}([a-z][-_a-z0-9]{5,19}|[0-9][0-9\s\-]{4,14}[0-9])",
+    re.IGNORECASE,
+)
 #: Solicitation around a channel word (加微信, 微信同号, 私聊).
 SOLICIT_BEFORE_RE = re.compile(r"(?:加|\+|➕|添加|联系|私|扫码|详询|咨询|私信)\s?$")
 SOLICIT_AFTER_RE = re.compile(r"\s?(?:同号|私聊|联系|详聊|详谈|咨询|见主页|见简介|在主页|找我|[:：])")
 
 _TRUSTED = frozenset("0123456789")
+#: Digits standing in for letters in a domain (c0m, gmai1, 0rg).
+_LETTER_DIGIT_RE = re.compile(r"c0m|0rg|n3t|[a-z]{2}[01](?=\.|dot|\s|$)")
 
 
 @dataclass(slots=True)
@@ -64,7 +82,7 @@ class ContactHit:
     evasion: list[str]
 
 
-def _digit_evasion(original: str, start: int, end: int) -> list[str]:
+def digit_evasion(original: str, start: int, end: int) -> list[str]:
     tags: list[str] = []
     for ch in original[start:end]:
         if ch in _TRUSTED or ch in " -":
@@ -93,7 +111,9 @@ def _phone(digits: str) -> bool:
     else:
         return False
     try:
-        return phonenumbers.is_valid_number(phonenumbers.parse("+86" + digits.lstrip("0") if digits[0] == "0" else "+86" + digits))
+        return phonenumbers.is_valid_number(
+            phonenumbers.parse("+86" + digits.lstrip("0") if digits[0] == "0" else "+86" + digits)
+        )
     except phonenumbers.NumberParseException:
         return False
 
@@ -105,33 +125,46 @@ _DIGIT_RE = re.compile(r"[0-9]")
 
 def scan(original: str, view: str) -> list[ContactHit]:
     """All phone numbers, QQ numbers, e-mail addresses and URLs in one text."""
+    hits: list[ContactHit] = []
+    w = WECHAT_RE.search(original)
+    if w is not None:
+        s, e = w.span()
+        idspan = id_after(view, e)
+        hits.append(ContactHit("wechat", s, idspan[1] if idspan else e, original[s:e], ["symbol_variant"]))
     first = _PRE_RE.search(view)
     if first is None:
-        return []
+        return hits
     if _ALPHA_RE.search(view, first.start()) is None and len(_DIGIT_RE.findall(view)) < 5:
-        return []
-    hits: list[ContactHit] = []
+        return hits
     for m in CONTACT_RE.finditer(view):
         kind = m.lastgroup
         s, e = m.span()
         if kind == "digits":
             digits = "".join(c for c in m.group() if c.isdigit())
             if len(digits) >= 7 and _phone(digits):
-                hits.append(ContactHit("phone", s, e, digits, _digit_evasion(original, s, e)))
+                hits.append(ContactHit("phone", s, e, digits, digit_evasion(original, s, e)))
             elif 5 <= len(digits) <= 11 and QQ_BEFORE_RE.search(view, max(0, s - 12), s):
-                hits.append(ContactHit("qq", s, e, digits, _digit_evasion(original, s, e)))
+                hits.append(ContactHit("qq", s, e, digits, digit_evasion(original, s, e)))
         elif kind == "email":
             text = m.group()
             tags = [] if "@" in original[s:e] else ["symbol_at"]
-            if any(w in text.lower() for w in ("dot", "点", " ")) or "点" in original[s:e] or "。" in original[s:e]:
+            if (
+                any(w in text.lower() for w in ("dot", "点", " "))
+                or "点" in original[s:e]
+                or "。" in original[s:e]
+            ):
                 tags.append("separator")
+            if _LETTER_DIGIT_RE.search(text.split("@")[-1]):
+                tags.append("letter_variant")
             hits.append(ContactHit("email", s, e, text, _normalise_tags(tags, original, s, e)))
         else:
             text = m.group()
             tags = []
             lowered = text.lower()
-            if "c0m" in lowered or "dot" in lowered or " " in text or any(c in original[s:e] for c in "点。．"):
+            if "dot" in lowered or " " in text or any(c in original[s:e] for c in "点。．"):
                 tags.append("separator")
+            if _LETTER_DIGIT_RE.search(lowered):
+                tags.append("letter_variant")
             hits.append(ContactHit("url", s, e, text, _normalise_tags(tags, original, s, e)))
     return hits
 
@@ -144,7 +177,11 @@ def _normalise_tags(tags: list[str], original: str, s: int, e: int) -> list[str]
             out.append(t)
     if any(0xFF01 <= ord(c) <= 0xFF5E for c in original[s:e]) and "fullwidth" not in out:
         out.append("fullwidth")
-    if any(c.isupper() for c in original[s:e]) and any(c.islower() for c in original[s:e]) and "case" not in out:
+    if (
+        any(c.isupper() for c in original[s:e])
+        and any(c.islower() for c in original[s:e])
+        and "case" not in out
+    ):
         out.append("case")
     if any(contact_char_is_variant(c) for c in original[s:e]) and "digit_variant" not in out:
         out.append("digit_variant")
@@ -161,4 +198,6 @@ def id_after(view: str, end: int) -> tuple[int, int] | None:
 
 def solicited(view: str, start: int, end: int) -> bool:
     """True when a channel word at [start, end) is solicited (加微信, 微信同号, 微信：)."""
-    return bool(SOLICIT_BEFORE_RE.search(view, max(0, start - 3), start) or SOLICIT_AFTER_RE.match(view, end, end + 4))
+    return bool(
+        SOLICIT_BEFORE_RE.search(view, max(0, start - 3), start) or SOLICIT_AFTER_RE.match(view, end, end + 4)
+    )

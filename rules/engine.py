@@ -99,12 +99,21 @@ DOMAIN_TEXT: dict[str, str] = {
     "medical": "医疗卫生",
     "judicial": "司法法律",
 }
-CONTACT_TEXT: dict[str, str] = {"phone": "电话号码", "email": "邮箱", "url": "网址", "qq": "QQ号"}
+CONTACT_TEXT: dict[str, str] = {
+    "phone": "电话号码",
+    "email": "邮箱",
+    "url": "网址",
+    "qq": "QQ号",
+    "wechat": "微信",
+}
 
 # Organisation-form words stripped from a verified organisation name before comparing it with an
 # account name (Art 7): 北京字节跳动科技有限公司 → 字节跳动.
 _ORG_FORMS = (
     "股份有限公司",
+    "管理",
+    "股份",
+    "服务",
     "有限责任公司",
     "集团有限公司",
     "有限公司",
@@ -153,7 +162,7 @@ def _tables(lexicon_dir: Path) -> _Tables:
         pinyin = read_pinyin(fallback[2])
         groups: dict[str, list[str]] = {}
         for c, syl in pinyin.items():
-            if 0x4E00 <= ord(c) <= 0x9FFF:
+            if 0x4E00 <= ord(c) <= 0x9FFF and _common(c):
                 groups.setdefault(syl, []).append(c)
         readings = {syl: "".join(cs) for syl, cs in groups.items()}
         h = hashlib.sha256()
@@ -190,6 +199,62 @@ _OTHER = "\u1000\u3000"  # a character that is in no term and is not Chinese
 _REPEAT_PAIR_RE = re.compile("([\u0100-\u0fff][\u3000-\u307f])\\1")
 
 
+#: Articles whose terms of three or more characters are also matched by reading (one character
+#: replaced by a homophone: 新华设, 人民日抱) and in full pinyin (renminribao).
+_VARIANT_ARTICLES = frozenset({"8.1", "8.2", "8.3", "8.4", "8.5", "8.8"})
+#: Characters never taken as a homophone substitute: function words would turn 教育部 into 教育不.
+_FUNCTION_CHARS = frozenset(
+    "的了是不在有我你他她它们这那个也就都和与及或而吗呢吧啊么之其所以为于被把从对向很还又再"
+)
+#: In bio, signature and profession an impersonation counts when it is claimed: at the start of
+#: the text, or next to one of these words (我是京东官方客服, 人民日报特约记者, 中南海工作人员).
+_CLAIM_AFTER = (
+    "官方",
+    "客服",
+    "记者",
+    "特约",
+    "工作人员",
+    "内部",
+    "员工",
+    "主任",
+    "领导",
+    "干部",
+    "民警",
+    "警官",
+    "编辑",
+    "主播",
+    "官员",
+    "发言人",
+    "签证",
+    "代表",
+    "授权",
+    "认证",
+    "账号",
+    "官微",
+    "指定",
+    "直属",
+    "专员",
+)
+_CLAIM_BEFORE = ("我是", "本号", "本账号", "系", "隶属", "来自", "就职于", "供职于", "任职于", "作为", "代表")
+
+
+def _common(ch: str) -> bool:
+    """True for a GB2312 level-1 character (the 3,755 commonest), the pool evasions draw from."""
+    try:
+        b = ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return len(b) == 2 and 0xB0 <= b[0] <= 0xD7
+
+
+def _claimed(key: str, s: int, e: int) -> bool:
+    if s == 0:
+        return True
+    after = key[e : e + 6]
+    before = key[max(0, s - 5) : s]
+    return any(m in after for m in _CLAIM_AFTER) or any(before.endswith(m) for m in _CLAIM_BEFORE)
+
+
 def _pair(base: int, rank: int) -> str:
     return chr(base + (rank >> 7)) + chr(0x3000 + (rank & 127))
 
@@ -208,14 +273,20 @@ class Engine:
             k = self._norm.key(e.term)
             e.key = k
             if len(k) < 2:
-                self.problems.append(f"{e.source}: term {e.term!r} normalises to {k!r}, too short to match safely")
+                self.problems.append(
+                    f"{e.source}: term {e.term!r} normalises to {k!r}, too short to match safely"
+                )
                 continue
             used.append(e)
             keyed.setdefault(k, []).append((e, ""))
-            if e.homophone and e.kind != "allow" and all(is_cjk(c) for c in k):
+            if e.kind not in ("term", "suffix", "channel") or not all(is_cjk(c) for c in k):
+                continue
+            if e.homophone or (
+                len(k) >= 3 and e.article in _VARIANT_ARTICLES and not e.source.startswith("extra")
+            ):
                 for variant in self._homophone_variants(k):
                     keyed.setdefault(variant, []).append((e, "homophone"))
-                for variant in self._pinyin_variants(k):
+                for variant in self._pinyin_variants(k, partial=e.homophone):
                     keyed.setdefault(variant, []).append((e, "pinyin"))
         self.entries: tuple[Entry, ...] = tuple(used)
 
@@ -226,15 +297,24 @@ class Engine:
         cjk_rank: dict[str, int] = {}
         other_rank: dict[str, int] = {}
         for c, _n in freq.most_common():
-            (cjk_rank if is_cjk(c) else other_rank).setdefault(c, len(cjk_rank if is_cjk(c) else other_rank) + 1)
-        self._enc = LazyTable(lambda cp: _pair(0x100, len(cjk_rank) + 1 + cp - 0x3400) if is_cjk(chr(cp)) else _OTHER)
+            (cjk_rank if is_cjk(c) else other_rank).setdefault(
+                c, len(cjk_rank if is_cjk(c) else other_rank) + 1
+            )
+        self._enc = LazyTable(
+            lambda cp: _pair(0x100, len(cjk_rank) + 1 + cp - 0x3400) if is_cjk(chr(cp)) else _OTHER
+        )
         for c, r in cjk_rank.items():
             self._enc[ord(c)] = _pair(0x100, r)
         for c, r in other_rank.items():
             self._enc[ord(c)] = _pair(0x1000, r)
         norm_table, enc = self._norm.table, self._enc
         self._fused = LazyTable(lambda cp: "".join([enc[ord(k)] for k in norm_table[cp]]))
-        for cp in list(range(0x20, 0x250)) + list(range(0x3000, 0x3040)) + list(range(0x4E00, 0xA000)) + list(range(0xFF01, 0xFF70)):
+        for cp in (
+            list(range(0x20, 0x250))
+            + list(range(0x3000, 0x3040))
+            + list(range(0x4E00, 0xA000))
+            + list(range(0xFF01, 0xFF70))
+        ):
             self._fused[cp]  # noqa: B018 — prefill
 
         self._groups: list[tuple[int, tuple[tuple[Entry, str], ...]]] = []
@@ -266,7 +346,9 @@ class Engine:
         """
         return self._norm.key(name or "")
 
-    def check(self, info: Info | Mapping[str, Any] | Any, context: Context | Mapping[str, Any] | None = None) -> Verdict:
+    def check(
+        self, info: Info | Mapping[str, Any] | Any, context: Context | Mapping[str, Any] | None = None
+    ) -> Verdict:
         """Check one account's information (Art 7, 8, 10 ¶2, 11) and return the `Verdict`.
 
         `info` and `context` may be the dataclasses or plain dicts. Never raises on odd text.
@@ -301,13 +383,14 @@ class Engine:
 
     # -- internals -------------------------------------------------------------------------------
 
-    def _pinyin_variants(self, key: str) -> list[str]:
-        """Latin pinyin spellings of a homophone-sensitive term: all of it (xinwen) or part (xin闻)."""
+    def _pinyin_variants(self, key: str, partial: bool) -> list[str]:
+        """Latin pinyin spellings of a term: all of it (renminribao), and for homophone-sensitive
+        terms also part of it (xin闻)."""
         syl = [self._t.pinyin.get(c) for c in key]
         if any(s is None for s in syl):
             return []
         n = len(key)
-        if n > 4:
+        if n > 4 or not partial:
             return ["".join(syl)]  # type: ignore[arg-type]
         out = []
         for mask in range(1, 1 << n):
@@ -324,7 +407,7 @@ class Engine:
         for i, c in enumerate(key):
             syl = self._t.pinyin.get(c)
             for alt in self._t.readings.get(syl, "") if syl else "":
-                if alt != c:
+                if alt != c and alt not in _FUNCTION_CHARS:
                     out.append(key[:i] + alt + key[i + 1 :])
         return out
 
@@ -336,7 +419,9 @@ class Engine:
             return enc
         return self._norm.key(text).translate(self._enc)
 
-    def _check_field(self, fname: str, text: str, ctx: Context, info: Info, org_key: str, out: list[Finding]) -> None:
+    def _check_field(
+        self, fname: str, text: str, ctx: Context, info: Info, org_key: str, out: list[Finding]
+    ) -> None:
         bit = FIELD_BITS[fname]
         raw: list[tuple[int, int, Entry, str]] = []
         if self._has_words:
@@ -387,7 +472,19 @@ class Engine:
                         )
                     )
                 elif entry.alone and bit & _NAME_CERT:
-                    pre.append((s, e, entry.article, entry.alone, f"lex.{entry.category}", entry.term, entry, via, (entry.key,)))
+                    pre.append(
+                        (
+                            s,
+                            e,
+                            entry.article,
+                            entry.alone,
+                            f"lex.{entry.category}",
+                            entry.term,
+                            entry,
+                            via,
+                            (entry.key,),
+                        )
+                    )
                 continue
             if kind == "qualification" and entry.domain in ctx.qualifications:
                 continue
@@ -412,21 +509,33 @@ class Engine:
             asked = contact.solicited(cview, os_, oe)
             if (entry.context or via == "homophone") and not idspan and not asked:
                 continue
-            tags = self._norm.evasions(text, os_, oe, _k[s:e])
+            tags = self._norm.evasions(text, os_, oe, entry.term)
+            if idspan:
+                for tag in contact.digit_evasion(text, *idspan):
+                    if tag not in tags:
+                        tags.append(tag)
             if via and via not in tags:
                 tags.append(via)
             severity = "reject" if idspan else entry.severity
             end = idspan[1] if idspan else oe
             what = f"{entry.term}（联系方式）" if idspan else entry.term
-            channel_found.append(self._finding("8.6", f"contact.{entry.category}", fname, text, os_, end, what, tags, severity))
+            channel_found.append(
+                self._finding("8.6", f"contact.{entry.category}", fname, text, os_, end, what, tags, severity)
+            )
 
         kept: list[_Pre] = []
         for p in pre:
             s, e, article, _sev, _rule, _term, entry, _via, parts = p
             if _allowed(s, e, article, allows):
                 continue
-            if article in _IMPERSONATION and org_key and self._own_name(entry, parts, org_key, ctx):
-                continue
+            if article in _IMPERSONATION:
+                if org_key and self._own_name(entry, parts, org_key, ctx):
+                    continue
+                if not bit & _NAME_CERT:
+                    if offsets is None:
+                        offsets = self._norm.offsets(text)
+                    if not _claimed(offsets[0], s, e):
+                        continue
             kept.append(p)
 
         field_findings: list[Finding] = list(channel_found)
@@ -436,20 +545,49 @@ class Engine:
             _k, starts, ends = offsets
             for s, e, article, severity, rule, term, _entry, via, _parts in kept:
                 os_, oe = starts[s], ends[e - 1]
-                tags = self._norm.evasions(text, os_, oe, _k[s:e])
+                tags = self._norm.evasions(text, os_, oe, term)
                 if via and via not in tags:
                     tags.append(via)
-                field_findings.append(self._finding(article, rule, fname, text, os_, oe, term, tags, severity))
+                field_findings.append(
+                    self._finding(article, rule, fname, text, os_, oe, term, tags, severity)
+                )
         for c in contacts:
-            risky = any(t in ("digit_variant", "separator", "symbol_variant", "zero_width") for t in c.evasion)
-            severity = "reject" if fname == "name" or risky else "review"
+            severity = "reject"
             field_findings.append(
-                self._finding("8.6", f"contact.{c.kind}", fname, text, c.start, c.end, CONTACT_TEXT[c.kind], c.evasion, severity)
+                self._finding(
+                    "8.6",
+                    f"contact.{c.kind}",
+                    fname,
+                    text,
+                    c.start,
+                    c.end,
+                    CONTACT_TEXT[c.kind],
+                    c.evasion,
+                    severity,
+                )
             )
         out.extend(_dedupe(field_findings))
 
+    def _org_core(self, org_key: str) -> str:
+        """A registered name without its divisions and organisation-form words (Art 7)."""
+        drop = [False] * len(org_key)
+        if self._has_words:
+            enc = org_key.translate(self._enc)
+            for end, gid in self._automaton.iter(enc):
+                klen, items = self._groups[gid]
+                if any(entry.kind == "division" for entry, _via in items):
+                    e = (end >> 1) + 1
+                    for i in range(e - klen, e):
+                        drop[i] = True
+        core = "".join(c for c, d in zip(org_key, drop, strict=True) if not d)
+        for form in _ORG_FORMS:
+            core = core.replace(form, "")
+        return core
+
     @staticmethod
-    def _compose(s: int, suffix: Entry, prefixes: dict[int, list[tuple[int, Entry]]]) -> tuple[int, Entry] | None:
+    def _compose(
+        s: int, suffix: Entry, prefixes: dict[int, list[tuple[int, Entry]]]
+    ) -> tuple[int, Entry] | None:
         gap = suffix.gap or 0
         for g in range(gap + 1):
             best: tuple[int, Entry] | None = None
@@ -465,6 +603,8 @@ class Engine:
     @staticmethod
     def _own_name(entry: Entry, parts: tuple[str, ...], org_key: str, ctx: Context) -> bool:
         """A verified organisation may use its own registered name (Art 7, Art 8 item 2)."""
+        if entry.prefix == "brand":
+            parts = parts[:1]  # 京东客服 of 北京京东世纪贸易有限公司: the brand is its own
         if not all(p and p in org_key for p in parts):
             return False
         if entry.category in _ORGAN_CATEGORIES:
@@ -486,7 +626,9 @@ class Engine:
         explanation = f"{ARTICLE_TEXT.get(article, '')}：{term}"
         if rule.startswith("qual."):
             domain = rule.split(".", 1)[1]
-            explanation = f"声称{DOMAIN_TEXT.get(domain, domain)}领域身份“{term}”，但账号未取得相应资质（第十一条）"
+            explanation = (
+                f"声称{DOMAIN_TEXT.get(domain, domain)}领域身份“{term}”，但账号未取得相应资质（第十一条）"
+            )
         if evasion:
             explanation += "（已还原：" + "、".join(EVASION_TEXT.get(t, t) for t in evasion) + "）"
         return Finding(
@@ -509,11 +651,13 @@ class Engine:
             return
         if not name.strip():
             return
-        nkey = self._norm.key(name)
+        # Without collapsing repeats: 北京京东 must keep both 京 to find the division and the brand.
+        nkey = name.translate(self._norm.table)
         if ctx.account_type == "organization":
             if not org_key:
                 return
-            if _corresponds(nkey, org_key):
+            org_plain = ctx.verified_org_name.translate(self._norm.table)
+            if _corresponds(nkey, org_plain, self._org_core(org_plain)):
                 return
             out.append(
                 Finding(
@@ -558,7 +702,9 @@ def _merge(findings: list[Finding]) -> list[Finding]:
         last = out[-1] if out else None
         if last is not None and last.rule == f.rule and f.span[0] < last.span[1]:
             start, end = last.span[0], max(last.span[1], f.span[1])
-            full = last.matched + f.matched[last.span[1] - f.span[0] :] if end > last.span[1] else last.matched
+            full = (
+                last.matched + f.matched[last.span[1] - f.span[0] :] if end > last.span[1] else last.matched
+            )
             worse = f if SEVERITY_RANK[f.severity] > SEVERITY_RANK[last.severity] else last
             longer = f if f.span[1] - f.span[0] > last.span[1] - last.span[0] else last
             out[-1] = Finding(
@@ -587,7 +733,10 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
         f
         for f in findings
         if f.rule != "lex.claim_official"
-        or not any(g.article in _IMPERSONATION and g.span[0] <= f.span[0] and f.span[1] <= g.span[1] for g in findings)
+        or not any(
+            g.article in _IMPERSONATION and g.span[0] <= f.span[0] and f.span[1] <= g.span[1]
+            for g in findings
+        )
     ]
     keep: list[Finding] = []
     for i, f in enumerate(findings):
@@ -604,34 +753,39 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
                     break
         if not dominated:
             keep.append(f)
-    return keep
+    if len(keep) == len(findings):
+        return keep
+    out: list[Finding] = []
+    for f in keep:  # a finding inherits the evasions of those it swallowed (薇信：壹叁捌…)
+        extra = [
+            t
+            for g in findings
+            if g is not f
+            and g not in keep
+            and g.article == f.article
+            and f.span[0] <= g.span[0]
+            and g.span[1] <= f.span[1]
+            for t in g.evasion
+        ]
+        if extra:
+            tags = tuple(dict.fromkeys(f.evasion + tuple(extra)))
+            if tags != f.evasion:
+                f = Finding(
+                    f.article, f.rule, f.field, f.span, f.matched, f.term, tags, f.severity, f.explanation
+                )
+        out.append(f)
+    return out
 
 
-def _core(org_key: str) -> str:
-    core = org_key
-    changed = True
-    while changed:
-        changed = False
-        for form in _ORG_FORMS:
-            if core.endswith(form) and len(core) > len(form) + 1:
-                core = core[: -len(form)]
-                changed = True
-    return core
-
-
-def _corresponds(name_key: str, org_key: str) -> bool:
-    """Whether an account name corresponds to the verified organisation name (Art 7)."""
-    if not name_key:
+def _corresponds(name_key: str, org_key: str, core: str) -> bool:
+    """Whether an account name corresponds to the verified organisation name (Art 7): the name is
+    part of the registered name, or shares its distinctive core (the registered name without
+    divisions and organisation forms: 杭州青禾餐饮管理有限公司 → 青禾餐饮) or two characters of it."""
+    if not name_key or name_key in org_key:
         return True
-    if name_key in org_key:
+    if not core:
         return True
-    core = _core(org_key)
     if core in name_key:
         return True
-    # Divisions at the front of the registered name are often dropped (北京字节跳动 → 字节跳动):
-    # accept a shared run of at least four characters, or most of a short core.
-    need = min(4, max(2, len(core) - 1))
-    for i in range(len(core) - need + 1):
-        if core[i : i + need] in name_key:
-            return True
-    return False
+    need = 2 if len(core) <= 4 else 3
+    return any(core[i : i + need] in name_key for i in range(len(core) - need + 1))

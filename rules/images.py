@@ -31,4 +31,6 @@ def decode_qr(data: bytes | None) -> list[str]:
         results = zxingcpp.read_barcodes(gray, formats=zxingcpp.BarcodeFormat.QRCode)
     except Exception:  # noqa: BLE001 — any undecodable upload simply has no QR code
         return []
-    return [r.text for r in results if r.valid and r.text] or [r.text or "(binary)" for r in results if r.valid]
+    return [r.text for r in results if r.valid and r.text] or [
+        r.text or "(binary)" for r in results if r.valid
+    ]

@@ -34,7 +34,9 @@ from .model import ARTICLES, DOMAINS, TEXT_FIELDS
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
 TABLE_FILES = frozenset({"pinyin.txt", "t2s.txt", "lookalikes.txt"})
 
-KINDS = frozenset({"term", "division", "country", "brand", "landmark", "suffix", "qualification", "channel", "allow"})
+KINDS = frozenset(
+    {"term", "division", "country", "brand", "landmark", "suffix", "qualification", "channel", "allow"}
+)
 PREFIX_KINDS = frozenset({"division", "country", "brand", "landmark"})
 SEVERITIES = frozenset({"review", "strict_review", "reject"})
 FIELD_BITS: dict[str, int] = {name: 1 << i for i, name in enumerate(TEXT_FIELDS)}
@@ -54,9 +56,25 @@ DEFAULT_FIELDS: dict[str, int] = {
 DEFAULT_SEVERITY: dict[str, str] = {"10.2": "strict_review", "11": "review", "7": "review", "8.7": "review"}
 
 _BOOL_KEYS = frozenset({"homophone", "context", "uncertified"})
-_KNOWN_KEYS = frozenset(
-    {"kind", "category", "article", "severity", "fields", "prefix", "gap", "alone", "domain", "exempt", "note", "adcode"}
-) | _BOOL_KEYS
+_KNOWN_KEYS = (
+    frozenset(
+        {
+            "kind",
+            "category",
+            "article",
+            "severity",
+            "fields",
+            "prefix",
+            "gap",
+            "alone",
+            "domain",
+            "exempt",
+            "note",
+            "adcode",
+        }
+    )
+    | _BOOL_KEYS
+)
 
 
 @dataclass(slots=True)

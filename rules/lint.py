@@ -65,8 +65,7 @@ def _duplicates(entries: list[Entry]) -> list[str]:
                 out.append(f"{e.source}: duplicate of {first.source} ({e.term!r} ~ {first.term!r})")
         else:
             out.append(
-                f"{e.source}: conflicts with {first.source} ({e.term!r}): "
-                f"{_meaning(e)} vs {_meaning(first)}"
+                f"{e.source}: conflicts with {first.source} ({e.term!r}): {_meaning(e)} vs {_meaning(first)}"
             )
     return out
 

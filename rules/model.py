@@ -46,7 +46,13 @@ class Info:
             return value
         if type(value) is dict:
             g = value.get
-            name, bio, sig, cert, prof = g("name"), g("bio"), g("signature"), g("certification"), g("profession")
+            name, bio, sig, cert, prof = (
+                g("name"),
+                g("bio"),
+                g("signature"),
+                g("certification"),
+                g("profession"),
+            )
             if (
                 (name is None or type(name) is str)
                 and (bio is None or type(bio) is str)
@@ -102,7 +108,9 @@ class Context:
             account_type=str(kind),
             verified_org_name=str(get("verified_org_name", None) or ""),
             verified_uscc=str(get("verified_uscc", None) or "").strip().upper(),
-            qualifications=frozenset(str(q) for q in quals if q) if isinstance(quals, Iterable) else frozenset(),
+            qualifications=frozenset(str(q) for q in quals if q)
+            if isinstance(quals, Iterable)
+            else frozenset(),
         )
 
 

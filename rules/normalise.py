@@ -143,20 +143,19 @@ class KeyNormaliser:
                 tags.append("fullwidth")
             elif any(c.isdigit() for c in s):
                 tags.append("digit_variant")
-            elif 0xF900 <= cp <= 0xFAFF or 0x2F00 <= cp <= 0x2FDF:
+            else:  # mathematical, circled, compatibility letters and ideographs
                 tags.append("lookalike")
-            else:
-                tags.append("letter_variant")
-        low = s.lower()
-        if low != s:
-            tags.append("case")
-        s = low
+        # Look-alikes before lower-casing: Cyrillic Н imitates H, its lower case н does not imitate h.
+        t = "".join(self.lookalikes.get(c, c) for c in s)
+        if t != s:
+            tags.append("lookalike")
+        s = t.lower()
         t = "".join(self.t2s.get(c, c) for c in s)
         if t != s:
             tags.append("traditional")
         s = t
         t = "".join(self.lookalikes.get(c, c) for c in s)
-        if t != s:
+        if t != s and "lookalike" not in tags:
             tags.append("lookalike")
         s = t
         kept = "".join(c for c in s if _keep(c))
@@ -191,8 +190,12 @@ class KeyNormaliser:
                 last = k
         return "".join(chars), starts, ends
 
-    def evasions(self, text: str, start: int, end: int, key_span: str) -> list[str]:
-        """The evasion techniques undone within original[start:end] (in a stable order)."""
+    def evasions(self, text: str, start: int, end: int, term: str = "") -> list[str]:
+        """The evasion techniques undone within original[start:end] (in a stable order).
+
+        ``case`` is reported when the Latin letters differ in case from the lexicon term as
+        written (cctv for CCTV, WEIXIN for weixin).
+        """
         found: list[str] = []
         table = self.table
         prev = ""
@@ -208,10 +211,11 @@ class KeyNormaliser:
                 found.append("repeat")
             if out:
                 prev = out[-1]
-        if "case" in found:
-            letters = [c for c in text[start:end] if c.isalpha() and c.isascii() or 0xFF21 <= ord(c) <= 0xFF5A]
-            if letters and all(c.isupper() for c in letters):
-                found.remove("case")  # CCTV, QQ: capitals are how these are written, not a disguise
+        seen = [c for c in unicodedata.normalize("NFKC", text[start:end]) if c.isascii() and c.isalpha()]
+        want = [c for c in term if c.isascii() and c.isalpha()]
+        if seen and (seen != want if want else any(c.isupper() for c in seen)):
+            if [c.lower() for c in seen] == [c.lower() for c in want] or not want:
+                found.append("case")
         return found
 
 
@@ -229,7 +233,15 @@ for _digits in ("〇一二三四五六七八九", "零壹贰叁肆伍陆柒捌�
     for _i, _c in enumerate(_digits):
         _DIGIT_VARIANTS.setdefault(_c, str(_i))
 _DIGIT_VARIANTS.update({"幺": "1", "洞": "0", "两": "2"})
-for _base, _start in ((0x2460, 1), (0x2474, 1), (0x2488, 1), (0x24F5, 1), (0x2776, 1), (0x2780, 1), (0x278A, 1)):
+for _base, _start in (
+    (0x2460, 1),
+    (0x2474, 1),
+    (0x2488, 1),
+    (0x24F5, 1),
+    (0x2776, 1),
+    (0x2780, 1),
+    (0x278A, 1),
+):
     for _i in range(9):
         _DIGIT_VARIANTS[chr(_base + _i)] = str(_start + _i)
 for _i in range(9):
