@@ -1,7 +1,7 @@
 """Account endpoints of the platform API (Art 9, 11, 12, 13)."""
 
 from django.db import transaction
-from ninja import Router
+from ninja import Router, Status
 
 from accounts import identity as identity_mod
 from accounts import selectors, services
@@ -105,7 +105,7 @@ def submit_qualification(request, uid: str, payload: QualificationIn):
             issuer=payload.issuer, valid_until=payload.valid_until, evidence=evidence,
         ),
     )
-    return 201, {"id": q.pk, "status": q.status}
+    return Status(201, {"id": q.pk, "status": q.status})
 
 
 @router.post("/{uid}/org-certifications", response={201: CreatedOut}, summary="提交机构认证申请")
@@ -136,4 +136,4 @@ def submit_org_certification(request, uid: str, payload: OrgCertificationIn):
             short_name=payload.short_name, website=payload.website, contact_person=payload.contact_person,
             contact_email=payload.contact_email,
         )
-    return 201, {"id": cert.pk, "status": cert.status}
+    return Status(201, {"id": cert.pk, "status": cert.status})

@@ -26,6 +26,11 @@ from accounts.models import (
 from core import crypto, ruleset
 from core.audit import actor_label_for, record
 
+# Higher apps subscribe to hear about submissions that need review (moderation opens a case);
+# each listener is called inside the submitting transaction: fn(*, actor, obj).
+qualification_submitted_listeners: list = []
+org_certification_submitted_listeners: list = []
+
 
 class ServiceError(Exception):
     """A refused state change: ``field`` names the input at fault (or ``""``), ``code`` is stable."""
@@ -226,6 +231,8 @@ def qualification_submit(*, actor, account: Account, data: QualificationInput) -
     record("qualification.submitted", actor=actor, subject=account,
            new={"qualification_id": qualification.pk, "domain": data.domain, "issuer": data.issuer,
                 "valid_until": data.valid_until})
+    for listener in qualification_submitted_listeners:
+        listener(actor=actor, obj=qualification)
     return qualification
 
 
@@ -260,4 +267,6 @@ def org_certification_submit(*, actor, account: Account, identity: ValidatedIden
     record("org_certification.submitted", actor=actor, subject=account,
            new={"certification_id": cert.pk, "uscc": identity.number, "org_class": identity.org_class,
                 "full_name": full_name})
+    for listener in org_certification_submitted_listeners:
+        listener(actor=actor, obj=cert)
     return cert

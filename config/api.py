@@ -12,6 +12,9 @@ from ninja.errors import ValidationError as NinjaValidationError
 from accounts.api import router as accounts_router
 from accounts.services import ServiceError
 from core.apiauth import TokenAuth
+from moderation.api import notices_router
+from moderation.api import router as submissions_router
+from moderation.services.pipeline import PausedError
 
 api = NinjaAPI(
     title="清朗 Qinglang platform API",
@@ -49,6 +52,13 @@ def on_service_error(request, exc: ServiceError):
     return error_response(request, exc.status, exc.message, errors)
 
 
+@api.exception_handler(PausedError)
+def on_paused(request, exc: PausedError):
+    response = error_response(request, 503, exc.message)
+    response["Retry-After"] = "600"
+    return response
+
+
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request, exc):
     return error_response(request, 401, "缺少或无效的接口令牌（Authorization: Bearer …）")
@@ -65,3 +75,5 @@ def on_not_found(request, exc):
 
 
 api.add_router("/v1/accounts", accounts_router)
+api.add_router("/v1/submissions", submissions_router)
+api.add_router("/v1/notices", notices_router)

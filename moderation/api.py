@@ -1,0 +1,69 @@
+"""Submission and notice endpoints of the platform API (Art 10, 17, 21)."""
+
+
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from accounts import identity as identity_mod
+from accounts.services import ServiceError, decode_image
+from core.apiauth import require_scope
+from moderation.models import Notice, Submission
+from moderation.schemas import NoticePage, SubmissionIn, SubmissionOut
+from moderation.services import pipeline
+
+router = Router(tags=["submissions"])
+notices_router = Router(tags=["notices"])
+
+
+@router.post("", response={200: SubmissionOut, 201: SubmissionOut},
+             summary="提交注册或账号信息变更（核验后：通过即生效 / 驳回 / 转人工核验）")
+@require_scope("submissions:write")
+def submit(request, payload: SubmissionIn):
+    identity = None
+    if payload.identity is not None:
+        try:
+            identity = identity_mod.validate(payload.identity.method, payload.identity.number,
+                                             field_name="identity.number")
+        except identity_mod.IdentityError as exc:
+            raise ServiceError(exc.message, field=exc.field if exc.field != "method" else "identity.method") from None
+    images = {}
+    for name in ("avatar", "cover"):
+        value = getattr(payload, f"{name}_b64")
+        if value:
+            images[name] = decode_image(value, field=f"{name}_b64")
+    info = {k: v for k, v in payload.info.model_dump(exclude_unset=True).items() if v is not None}
+    data = pipeline.SubmissionInput(
+        idempotency_key=payload.idempotency_key, kind=payload.kind, uid=payload.uid, info=info,
+        account_kind=payload.account_kind, is_public_account=payload.is_public_account, identity=identity,
+        verified_org_name=payload.verified_org_name, **images,
+    )
+    submission, replayed = pipeline.submission_process(client=request.auth, data=data)
+    return Status(200 if replayed else 201, {**submission.response, "replayed": replayed})
+
+
+@router.get("/{submission_id}", response=SubmissionOut, summary="查询提交的当前状态")
+@require_scope("submissions:write")
+def get_submission(request, submission_id: int):
+    submission = Submission.objects.filter(pk=submission_id, client=request.auth).first()
+    if submission is None:
+        raise ServiceError("提交不存在", field="submission_id", code="not_found", status=404)
+    return {**submission.response, "status": submission.status, "replayed": False}
+
+
+class NoticeQuery(Schema):
+    after_id: int = Field(0, ge=0, description="只返回 id 大于此值的通知")
+    uid: str | None = Field(None, max_length=64)
+    limit: int = Field(100, ge=1, le=500)
+
+
+@notices_router.get("", response=NoticePage, summary="拉取处置通知（按 id 递增）")
+@require_scope("notices:read")
+def list_notices(request, filters: Query[NoticeQuery]):
+    qs = Notice.objects.filter(id__gt=filters.after_id).order_by("id")
+    if filters.uid:
+        qs = qs.filter(account_uid=filters.uid)
+    items = list(qs[: filters.limit])
+    return {"items": items, "next_after_id": items[-1].id if len(items) == filters.limit else None}
+
+
+

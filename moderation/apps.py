@@ -1,0 +1,39 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+MODERATOR_PERMISSIONS = [
+    "moderation.view_reviewcase", "moderation.decide_case", "moderation.view_measure", "moderation.add_measure",
+    "moderation.view_submission", "moderation.view_notice", "moderation.view_casenote", "moderation.add_casenote",
+    "moderation.view_reasontemplate", "moderation.view_pauseswitch", "moderation.view_ruleterm",
+]
+SUPERVISOR_PERMISSIONS = [
+    *MODERATOR_PERMISSIONS, "moderation.decide_strict_case", "moderation.reassign_case", "moderation.approve_measure",
+    "moderation.manage_pause", "moderation.add_pauseswitch", "moderation.add_ruleterm", "moderation.change_ruleterm",
+    "moderation.add_reasontemplate", "moderation.change_reasontemplate", "moderation.view_creditevent",
+]
+AUDITOR_PERMISSIONS = [
+    "moderation.view_reviewcase", "moderation.view_measure", "moderation.view_submission", "moderation.view_notice",
+    "moderation.view_casenote", "moderation.view_pauseswitch", "moderation.view_ruleterm",
+    "moderation.view_reasontemplate", "moderation.view_creditevent",
+]
+
+
+class ModerationConfig(AppConfig):
+    name = "moderation"
+    verbose_name = _("审核处置")
+
+    def ready(self):
+        from core import roles, ruleset
+        from moderation.services import rulesets
+
+        roles.extend_role(roles.MODERATOR, MODERATOR_PERMISSIONS)
+        roles.extend_role(roles.SUPERVISOR, SUPERVISOR_PERMISSIONS)
+        roles.extend_role(roles.AUDITOR, AUDITOR_PERMISSIONS)
+        ruleset.set_extra_terms_provider(rulesets.current_counter, rulesets.active_terms)
+
+        from accounts import services as account_services
+        from moderation import hooks
+
+        if hooks.on_qualification_submitted not in account_services.qualification_submitted_listeners:
+            account_services.qualification_submitted_listeners.append(hooks.on_qualification_submitted)
+            account_services.org_certification_submitted_listeners.append(hooks.on_org_certification_submitted)

@@ -1,0 +1,101 @@
+"""API schemas for submissions and notices."""
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from ninja import Schema
+from pydantic import ConfigDict, Field, StringConstraints
+
+from accounts.schemas import StrictSchema
+
+Short = Annotated[str, StringConstraints(max_length=300)]
+
+
+class IdentityIn(StrictSchema):
+    method: Literal["mobile", "resident_id", "uscc"]
+    number: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+
+
+class InfoIn(StrictSchema):
+    name: Annotated[str, StringConstraints(max_length=100)] | None = None
+    bio: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    signature: Short | None = None
+    certification: Short | None = None
+    profession: Annotated[str, StringConstraints(max_length=100)] | None = None
+    org_name: Annotated[str, StringConstraints(max_length=200)] | None = None
+    org_nature: Annotated[str, StringConstraints(max_length=50)] | None = None
+    org_business_scope: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    org_industry: Annotated[str, StringConstraints(max_length=100)] | None = None
+    org_uscc: Annotated[str, StringConstraints(max_length=18)] | None = None
+    operator_name: Annotated[str, StringConstraints(max_length=200)] | None = None
+    operator_address: Short | None = None
+    content_category: Annotated[str, StringConstraints(max_length=100)] | None = None
+    uscc: Annotated[str, StringConstraints(max_length=18)] | None = None
+    contact: Annotated[str, StringConstraints(max_length=200)] | None = None
+
+
+class SubmissionIn(StrictSchema):
+    idempotency_key: Annotated[str, StringConstraints(min_length=8, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$")] = Field(
+        description="客户端生成的幂等键；重复提交返回同一结果")
+    kind: Literal["registration", "change"]
+    uid: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")]
+    account_kind: Literal["individual", "organization"] = "individual"
+    is_public_account: bool | None = None
+    info: InfoIn
+    identity: IdentityIn | None = None
+    verified_org_name: Annotated[str, StringConstraints(max_length=200)] = ""
+    avatar_b64: Annotated[str, StringConstraints(max_length=7_000_000)] | None = None
+    cover_b64: Annotated[str, StringConstraints(max_length=7_000_000)] | None = None
+
+
+class FindingOut(Schema):
+    article: str
+    rule: str
+    field: str
+    span: list[int]
+    matched: str
+    term: str
+    evasion: list[str]
+    severity: str
+    explanation: str
+
+
+class ReasonOut(Schema):
+    article: str
+    field: str
+    explanation: str
+
+
+class SubmissionOut(Schema):
+    submission_id: int
+    uid: str
+    kind: str
+    decision: str
+    status: str
+    case_id: int | None
+    ruleset: str
+    articles: list[str]
+    reasons: list[ReasonOut]
+    findings: list[FindingOut]
+    replayed: bool = False
+
+
+class NoticeOut(Schema):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    kind: str
+    account_uid: str
+    title: str
+    body: str
+    articles: list[str]
+    deadline: dt.datetime | None
+    case_id: int | None
+    measure_id: int | None
+    submission_id: int | None
+    created_at: dt.datetime
+
+
+class NoticePage(Schema):
+    items: list[NoticeOut]
+    next_after_id: int | None

@@ -1,0 +1,59 @@
+"""Every state change of the moderation app (Art 10, 17, 18, 21), one function each.
+
+Split by subject: ``cases`` (review cases and queues), ``measures`` (Art 17 measures, credit),
+``notices`` (notices and webhook delivery), ``pipeline`` (registration/change verification),
+``pauses`` (Art 21 switches), ``rulesets`` (supervisor-managed terms).
+"""
+
+from moderation.services.cases import (
+    case_add_note,
+    case_claim,
+    case_claim_next,
+    case_close,
+    case_decide,
+    case_open,
+    case_reassign,
+    case_release,
+    release_expired_claims,
+)
+from moderation.services.errors import ModerationError
+from moderation.services.measures import (
+    account_status_recompute,
+    measure_apply,
+    measure_approve,
+    measure_lift,
+    measure_refuse,
+    sweep_measures,
+)
+from moderation.services.notices import notice_create, notice_deliver, retry_due_deliveries
+from moderation.services.pauses import active_pause, pause_lift, pause_set
+from moderation.services.pipeline import submission_process
+from moderation.services.rulesets import rule_term_save, rule_term_set_active
+
+__all__ = [
+    "ModerationError",
+    "account_status_recompute",
+    "active_pause",
+    "case_add_note",
+    "case_claim",
+    "case_claim_next",
+    "case_close",
+    "case_decide",
+    "case_open",
+    "case_reassign",
+    "case_release",
+    "measure_apply",
+    "measure_approve",
+    "measure_lift",
+    "measure_refuse",
+    "notice_create",
+    "notice_deliver",
+    "pause_lift",
+    "pause_set",
+    "release_expired_claims",
+    "retry_due_deliveries",
+    "rule_term_save",
+    "rule_term_set_active",
+    "submission_process",
+    "sweep_measures",
+]

@@ -1,0 +1,315 @@
+"""Review cases (审核工单): open or attach, claim, release, reassign, decide, notes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.choices import ReviewStatus
+from accounts.models import Account
+from core.audit import record
+from moderation import policy
+from moderation.choices import (
+    CASE_TRANSITIONS,
+    OPEN_CASE_STATUSES,
+    CaseDecision,
+    CaseReason,
+    CaseStatus,
+    MeasureKind,
+)
+from moderation.models import CaseNote, ReviewCase
+from moderation.services.errors import ModerationError
+
+# Higher apps (complaints) subscribe here to hear about decided cases without moderation
+# importing them: fn(*, case, actor).
+case_decided_listeners: list = []
+
+
+def _articles(findings: list[dict]) -> list[str]:
+    return list(dict.fromkeys(f.get("article", "") for f in findings if f.get("article")))
+
+
+def _transition(case: ReviewCase, new: str) -> None:
+    if new not in CASE_TRANSITIONS[CaseStatus(case.status)]:
+        raise ModerationError(f"工单状态不能从 {case.status} 变为 {new}", field="status",
+                              code="illegal_transition", status=409)
+    case.status = new
+
+
+def case_open(*, actor, reason: str, source: str, account: Account | None = None, subject_uid: str = "",
+              findings: list[dict] | None = None, priority: int | None = None, requires_supervisor: bool = False,
+              qualification=None, org_certification=None, complaint=None) -> ReviewCase:
+    """Open a case for (subject, reason), or attach this source to the open one (one per pair)."""
+    subject_uid = account.uid if account is not None else subject_uid
+    if not subject_uid:
+        raise ValueError("case_open needs an account or a subject_uid")
+    findings = list(findings or [])
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                existing = (ReviewCase.objects.select_for_update()
+                            .filter(subject_uid=subject_uid, reason=reason, status__in=OPEN_CASE_STATUSES).first())
+                if existing is not None:
+                    seen = {(f.get("rule"), f.get("field"), tuple(f.get("span") or ())) for f in existing.findings}
+                    existing.findings += [f for f in findings
+                                          if (f.get("rule"), f.get("field"), tuple(f.get("span") or ())) not in seen]
+                    existing.articles = _articles(existing.findings)
+                    existing.priority = max(existing.priority, priority or 0)
+                    existing.requires_supervisor = existing.requires_supervisor or requires_supervisor
+                    if account is not None and existing.account_id is None:
+                        existing.account = account
+                    existing.qualification = qualification or existing.qualification
+                    existing.org_certification = org_certification or existing.org_certification
+                    existing.save()
+                    record("case.source_attached", actor=actor, subject=existing,
+                           new={"source": source, "findings": len(findings)})
+                    return existing
+                now = timezone.now()
+                case = ReviewCase.objects.create(
+                    subject_uid=subject_uid, account=account, reason=reason, findings=findings,
+                    articles=_articles(findings), priority=priority if priority is not None else policy.get("priority").get(reason, 50),
+                    requires_supervisor=requires_supervisor, due_at=now + policy.due_delta(reason),
+                    qualification=qualification, org_certification=org_certification,
+                )
+                record("case.opened", actor=actor, subject=case,
+                       new={"reason": reason, "source": source, "subject_uid": subject_uid,
+                            "articles": case.articles, "requires_supervisor": requires_supervisor})
+                return case
+        except IntegrityError:
+            continue  # a concurrent opener won the race: attach to its case
+    raise ModerationError("无法创建工单，请重试", code="conflict", status=409)
+
+
+def _claimable_q(now):
+    return Q(status=CaseStatus.OPEN) | Q(status=CaseStatus.CLAIMED, claim_expires_at__lt=now)
+
+
+def _can_decide_strict(user) -> bool:
+    return user.has_perm("moderation.decide_strict_case")
+
+
+@transaction.atomic
+def case_claim_next(*, actor, reason: str | None = None) -> ReviewCase | None:
+    """Hand the oldest-due claimable case to ``actor`` — to one moderator only, even under
+    concurrency (``SELECT … FOR UPDATE SKIP LOCKED``)."""
+    now = timezone.now()
+    qs = ReviewCase.objects.filter(_claimable_q(now))
+    if reason:
+        qs = qs.filter(reason=reason)
+    if not _can_decide_strict(actor):
+        qs = qs.filter(requires_supervisor=False)
+    case = qs.order_by("due_at", "-priority", "id").select_for_update(skip_locked=True).first()
+    if case is None:
+        return None
+    _claim(case, actor, now)
+    return case
+
+
+def _claim(case: ReviewCase, actor, now) -> None:
+    previous = case.assignee.username if case.assignee_id and case.assignee else None
+    _transition(case, CaseStatus.CLAIMED)
+    case.assignee = actor
+    case.claimed_at = now
+    case.claim_expires_at = now + dt.timedelta(minutes=policy.get("claim_minutes"))
+    case.save(update_fields=["status", "assignee", "claimed_at", "claim_expires_at"])
+    record("case.claimed", actor=actor, subject=case, old={"assignee": previous}, new={"assignee": actor.username})
+
+
+@transaction.atomic
+def case_claim(*, actor, case: ReviewCase) -> ReviewCase:
+    case = ReviewCase.objects.select_for_update().get(pk=case.pk)
+    now = timezone.now()
+    if case.status == CaseStatus.CLAIMED and case.assignee_id not in (None, actor.pk) and case.claim_expires_at > now:
+        raise ModerationError("该工单已被他人领取", code="already_claimed", status=409)
+    if case.requires_supervisor and not _can_decide_strict(actor):
+        raise ModerationError("从严核验工单只能由审核主管处理", code="forbidden", status=403)
+    _claim(case, actor, now)
+    return case
+
+
+@transaction.atomic
+def case_release(*, actor, case: ReviewCase, reason: str = "") -> ReviewCase:
+    """Give a claimed case back to the queue (recorded)."""
+    case = ReviewCase.objects.select_for_update().get(pk=case.pk)
+    if case.status != CaseStatus.CLAIMED:
+        raise ModerationError("只有处理中的工单可以释放", code="illegal_transition", status=409)
+    if actor is not None and case.assignee_id != actor.pk and not actor.has_perm("moderation.reassign_case"):
+        raise ModerationError("只能释放自己领取的工单", code="forbidden", status=403)
+    old = case.assignee.username if case.assignee else None
+    _transition(case, CaseStatus.OPEN)
+    case.assignee, case.claimed_at, case.claim_expires_at = None, None, None
+    case.save(update_fields=["status", "assignee", "claimed_at", "claim_expires_at"])
+    record("case.released", actor=actor, subject=case, old={"assignee": old}, new={"reason": reason})
+    return case
+
+
+@transaction.atomic
+def case_reassign(*, actor, case: ReviewCase, assignee) -> ReviewCase:
+    """A supervisor hands a case to a named moderator (recorded)."""
+    if not actor.has_perm("moderation.reassign_case"):
+        raise ModerationError("没有改派工单的权限", code="forbidden", status=403)
+    case = ReviewCase.objects.select_for_update().get(pk=case.pk)
+    if not case.is_open:
+        raise ModerationError("工单已决定，不能改派", code="illegal_transition", status=409)
+    if case.requires_supervisor and not _can_decide_strict(assignee):
+        raise ModerationError("从严核验工单只能改派给审核主管", field="assignee", code="forbidden", status=409)
+    old = case.assignee.username if case.assignee else None
+    now = timezone.now()
+    case.status = CaseStatus.CLAIMED
+    case.assignee, case.claimed_at = assignee, now
+    case.claim_expires_at = now + dt.timedelta(minutes=policy.get("claim_minutes"))
+    case.save(update_fields=["status", "assignee", "claimed_at", "claim_expires_at"])
+    record("case.reassigned", actor=actor, subject=case, old={"assignee": old}, new={"assignee": assignee.username})
+    return case
+
+
+def release_expired_claims() -> int:
+    """Sweep: abandoned claims go back to the queue, each release recorded. Idempotent."""
+    now = timezone.now()
+    released = 0
+    for case in ReviewCase.objects.filter(status=CaseStatus.CLAIMED, claim_expires_at__lt=now).iterator():
+        with transaction.atomic():
+            locked = ReviewCase.objects.select_for_update(skip_locked=True).filter(
+                pk=case.pk, status=CaseStatus.CLAIMED, claim_expires_at__lt=now).first()
+            if locked is None:
+                continue
+            old = locked.assignee.username if locked.assignee else None
+            locked.status, locked.assignee, locked.claimed_at, locked.claim_expires_at = CaseStatus.OPEN, None, None, None
+            locked.save(update_fields=["status", "assignee", "claimed_at", "claim_expires_at"])
+            record("case.claim_expired", actor=None, subject=locked, old={"assignee": old})
+            released += 1
+    return released
+
+
+@transaction.atomic
+def case_add_note(*, actor, case: ReviewCase, text: str) -> CaseNote:
+    """An internal note (staff only; never copied into a notice)."""
+    text = (text or "").strip()
+    if not text:
+        raise ModerationError("备注不能为空", field="text")
+    note = CaseNote.objects.create(case=case, author=actor, author_label=actor.username, text=text[:4000])
+    record("case.note_added", actor=actor, subject=case, new={"note_id": note.pk, "length": len(text)})
+    return note
+
+
+@transaction.atomic
+def case_close(*, actor, case: ReviewCase, reason: str) -> ReviewCase:
+    """Close a case without a decision on the account (e.g. its submissions were superseded)."""
+    case = ReviewCase.objects.select_for_update().get(pk=case.pk)
+    old = case.status
+    _transition(case, CaseStatus.CLOSED)
+    case.decision_reason = reason
+    case.save(update_fields=["status", "decision_reason"])
+    record("case.closed", actor=actor, subject=case, old={"status": old}, new={"reason": reason})
+    return case
+
+
+@transaction.atomic
+def case_decide(*, actor, case: ReviewCase, decision: str, articles: list[str] | None = None, reason: str = "",
+                measure: dict | None = None, label_domain: str | None = None) -> ReviewCase:
+    """Decide a case and carry the decision out: apply or refuse the waiting submissions,
+    approve or refuse a qualification / certification, apply a measure, and notify.
+
+    ``measure``: ``{"kind", "legal_basis"?, "reason"?, "functions"?, "expires_at"?}`` for
+    decision ``measure``. Strict-review cases need a supervisor (Art 10 ¶2 从严核验).
+    """
+    from moderation.services import measures, pipeline
+
+    case = ReviewCase.objects.select_for_update().get(pk=case.pk)
+    if not case.is_open:
+        raise ModerationError("工单已决定或已关闭", code="illegal_transition", status=409)
+    if not actor.has_perm("moderation.decide_case"):
+        raise ModerationError("没有决定工单的权限", code="forbidden", status=403)
+    if case.requires_supervisor and not _can_decide_strict(actor):
+        raise ModerationError("从严核验工单只能由审核主管决定", code="forbidden", status=403)
+    if case.status == CaseStatus.CLAIMED and case.assignee_id not in (None, actor.pk) and \
+            case.claim_expires_at and case.claim_expires_at > timezone.now():
+        raise ModerationError("该工单由他人处理中", code="already_claimed", status=409)
+    decision = CaseDecision(decision)
+    articles = [a for a in (articles or []) if a]
+    negative = decision in (CaseDecision.REJECT, CaseDecision.MEASURE)
+    if negative and not articles:
+        raise ModerationError("驳回须注明依据条款", field="articles")
+    if negative and len(reason.strip()) < 2:
+        raise ModerationError("驳回须填写理由", field="reason")
+    if decision == CaseDecision.MEASURE and not (measure and measure.get("kind")):
+        raise ModerationError("请选择处置措施", field="measure")
+    if decision == CaseDecision.APPROVE_WITH_LABEL and case.reason != CaseReason.QUALIFICATION and not label_domain:
+        raise ModerationError("请选择要加注的资质领域", field="label_domain")
+
+    approve = decision in (CaseDecision.APPROVE, CaseDecision.APPROVE_WITH_LABEL)
+    for submission in case.submissions.filter(status="pending").order_by("id"):
+        if approve:
+            pipeline.submission_apply(actor=actor, submission=submission)
+            if case.account_id is None and submission.account_id:
+                case.account_id = submission.account_id
+        elif decision != CaseDecision.NO_ACTION:
+            pipeline.submission_refuse(actor=actor, submission=submission, articles=articles, reason=reason, case=case)
+    if case.qualification_id:
+        _decide_qualification(actor, case, approve, reason)
+    if case.org_certification_id:
+        _decide_certification(actor, case, approve, reason)
+    if decision == CaseDecision.APPROVE_WITH_LABEL and label_domain and case.account_id:
+        from accounts.services import QualificationInput, qualification_decide, qualification_submit
+
+        q = qualification_submit(actor=actor, account=case.account, data=QualificationInput(
+            domain=label_domain, document_name="审核加注", document_number=f"case-{case.pk}", issuer="平台审核"))
+        qualification_decide(actor=actor, qualification=q, status=ReviewStatus.APPROVED, note=f"工单 #{case.pk}")
+    if decision == CaseDecision.MEASURE:
+        if case.account_id is None:
+            raise ModerationError("尚未注册的账号不能采取处置措施，请直接驳回", field="measure")
+        measures.measure_apply(
+            actor=actor, account=case.account, kind=MeasureKind(measure["kind"]),
+            legal_basis=measure.get("legal_basis") or articles, reason=measure.get("reason") or reason,
+            functions=measure.get("functions") or (), expires_at=measure.get("expires_at"), case=case,
+        )
+    old_status = case.status
+    _transition(case, CaseStatus.DECIDED)
+    case.decision, case.decision_articles, case.decision_reason = decision, articles, reason
+    case.decided_by, case.decided_at = actor, timezone.now()
+    case.save()
+    record("case.decided", actor=actor, subject=case, old={"status": old_status},
+           new={"decision": decision, "articles": articles, "reason": reason,
+                "measure": (measure or {}).get("kind"), "label_domain": label_domain})
+    for listener in case_decided_listeners:
+        listener(case=case, actor=actor)
+    return case
+
+
+def _decide_qualification(actor, case, approve, reason):
+    from accounts.services import qualification_decide
+    from moderation.services.notices import notice_create
+
+    q = case.qualification
+    if q.status != ReviewStatus.PENDING:
+        return
+    qualification_decide(actor=actor, qualification=q, status=ReviewStatus.APPROVED if approve else ReviewStatus.REJECTED,
+                         note=reason)
+    notice_create(account=case.account, kind="qualification_decided",
+                  title="资质审核通过" if approve else "资质审核未通过",
+                  body=(f"您提交的{q.get_domain_display()}资质（{q.document_name}）已审核通过，账号将展示相应标识。" if approve
+                        else f"您提交的{q.get_domain_display()}资质（{q.document_name}）未通过审核：{reason}"),
+                  articles=["11"], case=case)
+
+
+def _decide_certification(actor, case, approve, reason):
+    from accounts.models import OrgCertification
+    from moderation.services.notices import notice_create
+
+    cert = OrgCertification.objects.select_for_update().get(pk=case.org_certification_id)
+    if cert.status != ReviewStatus.PENDING:
+        return
+    cert.status = ReviewStatus.APPROVED if approve else ReviewStatus.REJECTED
+    cert.reviewed_by, cert.reviewed_at, cert.review_note = actor, timezone.now(), reason
+    cert.save()
+    if approve:
+        Account.objects.filter(pk=cert.account_id).update(org_name=cert.full_name, org_uscc=cert.uscc)
+    record("org_certification.decided", actor=actor, subject=cert.account,
+           new={"certification_id": cert.pk, "status": cert.status, "reason": reason})
+    notice_create(account=cert.account, kind="certification_decided",
+                  title="机构认证通过" if approve else "机构认证未通过",
+                  body=(f"机构认证（{cert.full_name}）已通过。" if approve else f"机构认证（{cert.full_name}）未通过：{reason}"),
+                  articles=["7", "9"], case=case)

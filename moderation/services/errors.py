@@ -1,0 +1,5 @@
+from accounts.services import ServiceError
+
+
+class ModerationError(ServiceError):
+    """A refused moderation action (illegal transition, missing permission, four-eyes rule…)."""

@@ -1,0 +1,53 @@
+"""Art 21 pause switches: pause registrations and/or information changes, platform-wide or by kind."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from core.audit import record
+from moderation.choices import PauseKind, PauseScope
+from moderation.models import PauseSwitch
+from moderation.services.errors import ModerationError
+
+
+def active_pause(scope: str, account_kind: str, now: dt.datetime | None = None) -> PauseSwitch | None:
+    now = now or timezone.now()
+    return (PauseSwitch.objects.filter(scope=scope, lifted_at__isnull=True, starts_at__lte=now)
+            .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+            .filter(account_kind__in=[PauseKind.ALL, account_kind]).order_by("-id").first())
+
+
+@transaction.atomic
+def pause_set(*, actor, scope: str, account_kind: str = PauseKind.ALL, reason: str,
+              ends_at: dt.datetime | None = None) -> PauseSwitch:
+    """Switch a pause on (supervisors; audited)."""
+    if not actor.has_perm("moderation.manage_pause"):
+        raise ModerationError("没有暂停注册或变更的权限", code="forbidden", status=403)
+    PauseScope(scope)
+    PauseKind(account_kind)
+    if len((reason or "").strip()) < 2:
+        raise ModerationError("须填写原因", field="reason")
+    if ends_at is not None and ends_at <= timezone.now():
+        raise ModerationError("结束时间必须晚于现在", field="ends_at")
+    switch = PauseSwitch.objects.create(scope=scope, account_kind=account_kind, reason=reason.strip(), ends_at=ends_at,
+                                        created_by=actor)
+    record("pause.set", actor=actor, subject=switch,
+           new={"scope": scope, "account_kind": account_kind, "reason": switch.reason, "ends_at": ends_at})
+    return switch
+
+
+@transaction.atomic
+def pause_lift(*, actor, switch: PauseSwitch) -> PauseSwitch:
+    if not actor.has_perm("moderation.manage_pause"):
+        raise ModerationError("没有暂停注册或变更的权限", code="forbidden", status=403)
+    switch = PauseSwitch.objects.select_for_update().get(pk=switch.pk)
+    if switch.lifted_at is not None:
+        raise ModerationError("该暂停已解除", code="illegal_transition", status=409)
+    switch.lifted_at, switch.lifted_by = timezone.now(), actor
+    switch.save(update_fields=["lifted_at", "lifted_by"])
+    record("pause.lifted", actor=actor, subject=switch, new={"scope": switch.scope, "account_kind": switch.account_kind})
+    return switch

@@ -1,0 +1,313 @@
+"""The verification pipeline for registrations and changes of account information (Art 9, 10, 21).
+
+identity validation → ban on re-registration → closeness to closed accounts (Art 10 ¶3) →
+rules engine (Art 7, 8, 10 ¶2, 11) → the account's open measures → decision:
+``allow`` applies at once, ``reject`` applies nothing (不予注册或者变更), ``review`` /
+``strict_review`` open a review case and the old information stays live until it is decided.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts import services as account_services
+from accounts.choices import AccountKind, AccountStatus, InfoSource, ReviewStatus
+from accounts.identity import ValidatedIdentity
+from accounts.models import TEXT_INFO_FIELDS, Account
+from core import crypto, ruleset
+from core.audit import record
+from moderation.choices import (
+    DECISION_RANK,
+    CaseReason,
+    Decision,
+    MeasureKind,
+    MeasureState,
+    NoticeKind,
+    PauseScope,
+    SubmissionKind,
+    SubmissionStatus,
+)
+from moderation.models import BlockedIdentity, Measure, Submission
+from moderation.services.errors import ModerationError
+
+CLOSED_STATUSES = (AccountStatus.CLOSED, AccountStatus.BANNED)
+
+
+class PausedError(ModerationError):
+    """Art 21: registrations or changes are paused; the API answers 503 with the reason."""
+
+
+@dataclass
+class SubmissionInput:
+    idempotency_key: str
+    kind: str
+    uid: str
+    info: dict
+    account_kind: str = AccountKind.INDIVIDUAL
+    is_public_account: bool | None = None
+    identity: ValidatedIdentity | None = None
+    verified_org_name: str = ""
+    avatar: tuple[bytes, str] | None = None
+    cover: tuple[bytes, str] | None = None
+    extra: dict = field(default_factory=dict)
+
+    def payload_hash(self) -> str:
+        canonical = {
+            "kind": self.kind, "uid": self.uid, "info": self.info, "account_kind": self.account_kind,
+            "is_public_account": self.is_public_account,
+            "identity": [self.identity.method, self.identity.number_hash] if self.identity else None,
+            "verified_org_name": self.verified_org_name,
+            "avatar": hashlib.sha256(self.avatar[0]).hexdigest() if self.avatar else None,
+            "cover": hashlib.sha256(self.cover[0]).hexdigest() if self.cover else None,
+        }
+        return hashlib.sha256(json.dumps(canonical, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _finding(article: str, rule: str, fld: str, severity: str, explanation: str, matched: str = "") -> dict:
+    return {"article": article, "rule": rule, "field": fld, "span": [0, 0], "matched": matched, "term": "",
+            "evasion": [], "severity": severity, "explanation": explanation}
+
+
+def _context(data: SubmissionInput, account: Account | None) -> dict:
+    qualifications: list[str] = []
+    verified_org_name = data.verified_org_name
+    verified_uscc = ""
+    if data.identity is not None and data.identity.method == "uscc":
+        verified_uscc = data.identity.number
+    if account is not None:
+        from accounts.selectors import current_qualifications_q
+
+        qualifications = list(current_qualifications_q().filter(account=account).values_list("domain", flat=True))
+        cert = account.org_certifications.filter(status=ReviewStatus.APPROVED).order_by("-id").first()
+        if cert is not None:
+            verified_org_name = verified_org_name or cert.full_name
+            verified_uscc = verified_uscc or cert.uscc
+        verified_uscc = verified_uscc or account.org_uscc
+    kind = account.kind if account is not None else data.account_kind
+    return {"account_type": kind, "verified_org_name": verified_org_name, "verified_uscc": verified_uscc,
+            "qualifications": sorted(set(qualifications))}
+
+
+def _response(submission: Submission) -> dict:
+    reasons = [{"article": f["article"], "field": f["field"], "explanation": f["explanation"]}
+               for f in submission.findings if f.get("severity") == submission.decision or submission.decision == "reject"]
+    return {
+        "submission_id": submission.pk, "uid": submission.uid, "kind": submission.kind,
+        "decision": submission.decision, "status": submission.status,
+        "case_id": submission.case_id, "ruleset": submission.ruleset,
+        "articles": list(dict.fromkeys(f["article"] for f in submission.findings)),
+        "reasons": reasons, "findings": submission.findings,
+    }
+
+
+def submission_process(*, client, data: SubmissionInput) -> tuple[Submission, bool]:
+    """Verify a registration or change and act on the decision. Returns (submission, replayed)."""
+    from moderation.services.pauses import active_pause
+
+    digest = data.payload_hash()
+    previous = Submission.objects.filter(client=client, idempotency_key=data.idempotency_key).first()
+    if previous is not None:
+        if previous.payload_hash != digest:
+            raise ModerationError("该幂等键已用于内容不同的提交", field="idempotency_key", code="idempotency_conflict",
+                                  status=409)
+        return previous, True
+
+    unknown = set(data.info) - set(TEXT_INFO_FIELDS)
+    if unknown:
+        raise ModerationError(f"未知的账号信息字段：{', '.join(sorted(unknown))}", field=f"info.{sorted(unknown)[0]}")
+    account = Account.objects.filter(uid=data.uid).first()
+    if data.kind == SubmissionKind.REGISTRATION:
+        if account is not None:
+            raise ModerationError(f"账号 {data.uid} 已注册，变更信息请提交 change", field="uid", code="duplicate",
+                                  status=409)
+        if data.identity is None:
+            raise ModerationError("注册须提供真实身份信息（Art 9）", field="identity")
+        if not (data.info.get("name") or "").strip():
+            raise ModerationError("注册须提供账号名称", field="info.name")
+        account_kind = data.account_kind
+    else:
+        if account is None:
+            raise ModerationError(f"账号 {data.uid} 不存在", field="uid", code="not_found", status=404)
+        if account.status in CLOSED_STATUSES:
+            raise ModerationError("账号已关闭，不能变更账号信息", field="uid", code="account_closed", status=409)
+        if not data.info and not data.avatar and not data.cover:
+            raise ModerationError("没有要变更的信息", field="info")
+        account_kind = account.kind
+    scope = PauseScope.REGISTRATION if data.kind == SubmissionKind.REGISTRATION else PauseScope.CHANGE
+    pause = active_pause(scope, account_kind)
+    if pause is not None:
+        until = f"，预计至 {timezone.localtime(pause.ends_at):%Y-%m-%d %H:%M}" if pause.ends_at else ""
+        raise PausedError(f"{pause.get_scope_display()}：{pause.reason}{until}", code="paused", status=503)
+
+    findings: list[dict] = []
+    identity = data.identity
+    if identity is not None:
+        if BlockedIdentity.objects.filter(number_hash=identity.number_hash, lifted_at__isnull=True).exists():
+            findings.append(_finding("10.3", "banned_identity", "identity", Decision.REJECT,
+                                     "该身份信息关联的账号已被禁止重新注册"))
+        elif data.kind == SubmissionKind.REGISTRATION and Account.objects.filter(
+                identities__number_hash=identity.number_hash, status__in=CLOSED_STATUSES).exists():
+            findings.append(_finding("10.3", "related_closed_identity", "identity", Decision.STRICT_REVIEW,
+                                     "该身份信息曾注册被关闭的账号，需从严核验"))
+    merged = {f: getattr(account, f) for f in TEXT_INFO_FIELDS} if account is not None else {}
+    merged.update({k: (v or "") for k, v in data.info.items()})
+    new_name = merged.get("name", "")
+    if new_name and (account is None or new_name != account.name):
+        key = ruleset.name_key(new_name)
+        closed = Account.objects.filter(name_key=key, status__in=CLOSED_STATUSES)
+        if account is not None:
+            closed = closed.exclude(pk=account.pk)
+        if key and closed.exists():
+            findings.append(_finding("10.3", "related_closed_name", "name", Decision.STRICT_REVIEW,
+                                     "名称与已关闭账号的名称高度近似，需从严核验", matched=new_name))
+    engine = ruleset.get_engine()
+    context = _context(data, account)
+    verdict = engine.check({**merged, "avatar": data.avatar[0] if data.avatar else None,
+                            "cover": data.cover[0] if data.cover else None}, context)
+    findings += [f.to_dict() for f in verdict.findings]
+    if account is not None and Measure.objects.filter(
+            account=account, action=Measure.Action.APPLY, state=MeasureState.ACTIVE,
+            kind__in=[MeasureKind.SUSPEND, MeasureKind.RESTRICT]).exists():
+        findings.append(_finding("17", "open_measure", "account", Decision.REVIEW,
+                                 "账号存在生效中的处置措施，变更需人工核验"))
+    decision = max((f["severity"] for f in findings), key=lambda s: DECISION_RANK.get(s, 0), default=Decision.ALLOW)
+    if decision not in DECISION_RANK:
+        decision = Decision.ALLOW
+
+    try:
+        return _persist(client, data, digest, account, account_kind, identity, context, decision, findings,
+                        verdict.ruleset), False
+    except IntegrityError:
+        # A concurrent request with the same idempotency key won: answer with its result.
+        previous = Submission.objects.filter(client=client, idempotency_key=data.idempotency_key).first()
+        if previous is None or previous.payload_hash != digest:
+            raise
+        return previous, True
+
+
+def _persist(client, data, digest, account, account_kind, identity, context, decision, findings, ruleset_id):
+    from moderation.services.cases import case_open
+
+    with transaction.atomic():
+        submission = Submission(
+            client=client, idempotency_key=data.idempotency_key, payload_hash=digest, kind=data.kind, uid=data.uid,
+            account=account, account_kind=account_kind,
+            is_public_account=bool(data.is_public_account if data.is_public_account is not None
+                                   else (account.is_public_account if account else False)),
+            info=data.info, context=context, decision=decision, findings=findings, ruleset=ruleset_id,
+            status=SubmissionStatus.PENDING,
+        )
+        if identity is not None:
+            submission.identity_method, submission.identity_hash = identity.method, identity.number_hash
+            submission.identity_encrypted = crypto.encrypt(identity.number)
+            submission.identity_masked = identity.masked
+            submission.identity_details = {**identity.details, "org_class": identity.org_class}
+        for name in ("avatar", "cover"):
+            image = getattr(data, name)
+            if image:
+                getattr(submission, name).save(f"{hashlib.sha256(image[0]).hexdigest()[:32]}.{image[1]}",
+                                               ContentFile(image[0]), save=False)
+        submission.save()
+        record("submission.received", actor=client, subject=submission,
+               new={"kind": data.kind, "uid": data.uid, "decision": decision, "ruleset": ruleset_id,
+                    "articles": list(dict.fromkeys(f["article"] for f in findings)),
+                    "identity": identity.masked if identity else None})
+        if decision == Decision.ALLOW:
+            _apply(actor=client, submission=submission, status=SubmissionStatus.APPLIED)
+        elif decision == Decision.REJECT:
+            submission.status, submission.decided_at = SubmissionStatus.REJECTED, timezone.now()
+        else:
+            Submission.objects.filter(uid=data.uid, kind=data.kind, status=SubmissionStatus.PENDING).exclude(
+                pk=submission.pk).update(status=SubmissionStatus.SUPERSEDED, decided_at=timezone.now())
+            strict = decision == Decision.STRICT_REVIEW
+            reason = CaseReason.STRICT_REVIEW if strict else (
+                CaseReason.REGISTRATION if data.kind == SubmissionKind.REGISTRATION else CaseReason.CHANGE)
+            submission.case = case_open(actor=client, reason=reason, source=f"submission:{submission.pk}",
+                                        account=account, subject_uid=data.uid, findings=findings,
+                                        requires_supervisor=strict)
+        submission.response = _response(submission)
+        submission.save()
+    return submission
+
+
+def _identity_of(submission: Submission) -> list[ValidatedIdentity]:
+    if not submission.identity_encrypted:
+        return []
+    details = dict(submission.identity_details)
+    org_class = details.pop("org_class", "")
+    return [ValidatedIdentity(submission.identity_method, crypto.decrypt(submission.identity_encrypted), details,
+                              org_class)]
+
+
+def _images(submission: Submission) -> dict:
+    out = {}
+    for name in ("avatar", "cover"):
+        f = getattr(submission, name)
+        if f:
+            out[name] = f.name  # the stored file is reused: no copy
+    return out
+
+
+def _apply(*, actor, submission: Submission, status: str) -> Account:
+    from moderation.services.measures import lift_corrections_after_passing_change
+
+    reference = f"submission:{submission.pk}"
+    if submission.kind == SubmissionKind.REGISTRATION:
+        account = account_services.account_create(
+            actor=actor, uid=submission.uid, kind=submission.account_kind, info={**submission.info, **_images(submission)},
+            is_public_account=submission.is_public_account, identities=_identity_of(submission),
+            source=InfoSource.REGISTRATION, reference=reference)
+    else:
+        account = account_services.account_apply_info(
+            actor=actor, account=submission.account, info={**submission.info, **_images(submission)},
+            source=InfoSource.CHANGE, reference=reference)
+        for identity in _identity_of(submission):
+            account_services.identity_add(actor=actor, account=account, identity=identity)
+        lift_corrections_after_passing_change(actor=actor, account=account)
+    submission.account, submission.status, submission.decided_at = account, status, timezone.now()
+    return account
+
+
+@transaction.atomic
+def submission_apply(*, actor, submission: Submission) -> Submission:
+    """A reviewer approved the submission: apply it now and tell the account holder."""
+    from moderation.services.notices import notice_create
+
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if submission.status != SubmissionStatus.PENDING:
+        raise ModerationError("该提交已处理", code="illegal_transition", status=409)
+    if submission.kind == SubmissionKind.REGISTRATION and Account.objects.filter(uid=submission.uid).exists():
+        raise ModerationError(f"账号 {submission.uid} 已存在", code="duplicate", status=409)
+    _apply(actor=actor, submission=submission, status=SubmissionStatus.APPROVED)
+    submission.response = {**submission.response, "status": submission.status}
+    submission.save()
+    label = "注册" if submission.kind == SubmissionKind.REGISTRATION else "账号信息变更"
+    notice_create(account=submission.account, kind=NoticeKind.SUBMISSION_APPROVED, title=f"{label}已通过核验",
+                  body=f"您提交的{label}已通过核验并生效。", submission=submission, case=submission.case)
+    record("submission.approved", actor=actor, subject=submission, new={"uid": submission.uid})
+    return submission
+
+
+@transaction.atomic
+def submission_refuse(*, actor, submission: Submission, articles: list[str], reason: str, case=None) -> Submission:
+    """A reviewer refused the submission (不予注册或者变更): nothing is applied; the holder is told why."""
+    from moderation.services.notices import article_text, notice_create
+
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if submission.status != SubmissionStatus.PENDING:
+        raise ModerationError("该提交已处理", code="illegal_transition", status=409)
+    submission.status, submission.decided_at = SubmissionStatus.REFUSED, timezone.now()
+    submission.response = {**submission.response, "status": submission.status}
+    submission.save()
+    label = "注册" if submission.kind == SubmissionKind.REGISTRATION else "账号信息变更"
+    notice_create(account=submission.account, account_uid=submission.uid, kind=NoticeKind.SUBMISSION_REJECTED,
+                  title=f"{label}未通过核验", articles=articles, submission=submission, case=case,
+                  body=f"您提交的{label}违反《互联网用户账号信息管理规定》{article_text(articles)}，依据第十条不予{label}。理由：{reason}")
+    record("submission.refused", actor=actor, subject=submission, new={"articles": articles, "reason": reason})
+    return submission

@@ -1,0 +1,90 @@
+"""Supervisor-managed lexicon terms: every change is audited and bumps the rule-set version,
+which web processes and workers notice (core.ruleset) and recompile without a restart."""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F
+
+from core.audit import record
+from moderation.choices import Decision
+from moderation.models import RuleSetVersion, RuleTerm
+from moderation.services.errors import ModerationError
+
+CACHE_KEY = "qinglang:ruleset:counter"
+ARTICLES = {"7", "8.1", "8.2", "8.3", "8.4", "8.5", "8.6", "8.7", "8.8", "10.2", "11"}
+
+
+def current_counter() -> int:
+    value = cache.get(CACHE_KEY)
+    if value is None:
+        row = RuleSetVersion.objects.filter(pk=1).values_list("counter", flat=True).first()
+        value = row or 0
+        cache.set(CACHE_KEY, value, 30)
+    return value
+
+
+def active_terms() -> list[dict]:
+    return [
+        {"term": t.term, "category": t.category, "article": t.article, "severity": t.severity,
+         "homophone": t.homophone, "allow": t.allow, "note": t.note}
+        for t in RuleTerm.objects.filter(is_active=True).order_by("id")
+    ]
+
+
+def _bump() -> None:
+    RuleSetVersion.objects.get_or_create(pk=1)
+    RuleSetVersion.objects.filter(pk=1).update(counter=F("counter") + 1)
+    counter = RuleSetVersion.objects.get(pk=1).counter
+    transaction.on_commit(lambda: cache.set(CACHE_KEY, counter, 30))
+
+
+def _validate(term: str, article: str, severity: str, category: str) -> str:
+    term = (term or "").strip()
+    if not term or len(term) > 100:
+        raise ModerationError("词条须为 1–100 个字符", field="term")
+    if article not in ARTICLES:
+        raise ModerationError(f"未知条款 {article}", field="article")
+    if severity not in Decision.values or severity == Decision.ALLOW:
+        raise ModerationError("级别须为 review / strict_review / reject", field="severity")
+    if not (category or "").strip():
+        raise ModerationError("须填写类别", field="category")
+    return term
+
+
+@transaction.atomic
+def rule_term_save(*, actor, term: str, category: str, article: str, severity: str = Decision.REVIEW,
+                   homophone: bool = False, allow: bool = False, note: str = "", instance: RuleTerm | None = None) -> RuleTerm:
+    """Add or edit a term (or an allow-list entry) and bump the rule-set version."""
+    term = _validate(term, article, severity, category)
+    if RuleTerm.objects.filter(term=term, category=category, allow=allow).exclude(pk=getattr(instance, "pk", None)).exists():
+        raise ModerationError("同类别下已有该词条", field="term", code="duplicate", status=409)
+    old = None
+    if instance is None:
+        instance = RuleTerm(created_by=actor)
+    else:
+        instance = RuleTerm.objects.select_for_update().get(pk=instance.pk)
+        old = {"term": instance.term, "category": instance.category, "article": instance.article,
+               "severity": instance.severity, "homophone": instance.homophone, "allow": instance.allow, "note": instance.note}
+    instance.term, instance.category, instance.article, instance.severity = term, category.strip(), article, severity
+    instance.homophone, instance.allow, instance.note = homophone, allow, note.strip()
+    instance.save()
+    _bump()
+    record("rule_term.saved", actor=actor, subject=instance, old=old,
+           new={"term": term, "category": instance.category, "article": article, "severity": severity,
+                "homophone": homophone, "allow": allow, "note": instance.note})
+    return instance
+
+
+@transaction.atomic
+def rule_term_set_active(*, actor, instance: RuleTerm, active: bool) -> RuleTerm:
+    instance = RuleTerm.objects.select_for_update().get(pk=instance.pk)
+    if instance.is_active == active:
+        return instance
+    instance.is_active = active
+    instance.save(update_fields=["is_active", "updated_at"])
+    _bump()
+    record("rule_term.enabled" if active else "rule_term.disabled", actor=actor, subject=instance,
+           new={"term": instance.term, "category": instance.category})
+    return instance
