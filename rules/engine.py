@@ -56,7 +56,7 @@ from .normalise import (
 )
 
 #: Bump when the matching code changes in a way that changes verdicts for the same lexicons.
-ENGINE_CODE_VERSION = "2026.11.1"
+ENGINE_CODE_VERSION = "2026.11.2"
 
 _NAME_CERT = FIELD_BITS["name"] | FIELD_BITS["certification"]
 _IMPERSONATION = frozenset({"8.2", "8.3", "8.4", "8.5"})
@@ -454,6 +454,8 @@ class Engine:
         offsets: tuple[str, list[int], list[int]] | None = None
         for s, e, entry, via in cands:
             kind = entry.kind
+            if entry.exempt and entry.exempt in ctx.qualifications:
+                continue
             if kind == "suffix":
                 found = self._compose(s, entry, prefixes)
                 if found is not None:
@@ -570,16 +572,22 @@ class Engine:
 
     def _org_core(self, org_key: str) -> str:
         """A registered name without its divisions and organisation-form words (Art 7)."""
-        drop = [False] * len(org_key)
+        spans: list[tuple[int, int]] = []
         if self._has_words:
-            enc = org_key.translate(self._enc)
-            for end, gid in self._automaton.iter(enc):
+            for end, gid in self._automaton.iter(org_key.translate(self._enc)):
                 klen, items = self._groups[gid]
                 if any(entry.kind == "division" for entry, _via in items):
                     e = (end >> 1) + 1
-                    for i in range(e - klen, e):
-                        drop[i] = True
-        core = "".join(c for c, d in zip(org_key, drop, strict=True) if not d)
+                    spans.append((e - klen, e))
+        # Drop the leading chain of divisions only: the first may be a short name (杭州), the next
+        # must be full names (浙江省杭州市西湖区), so 公安县's short name never eats 公安局.
+        start = 0
+        while True:
+            ends = [e for s, e in spans if s == start and (start == 0 or org_key[e - 1] in "省市区县州旗盟")]
+            if not ends:
+                break
+            start = max(ends)
+        core = org_key[start:]
         for form in _ORG_FORMS:
             core = core.replace(form, "")
         return core
@@ -589,6 +597,10 @@ class Engine:
         s: int, suffix: Entry, prefixes: dict[int, list[tuple[int, Entry]]]
     ) -> tuple[int, Entry] | None:
         gap = suffix.gap or 0
+        # 美国+国防部: the key view collapsed 国国, so the prefix overlaps the suffix by one char.
+        for ps, pentry in prefixes.get(s + 1, ()):
+            if pentry.kind == suffix.prefix and pentry.key[-1] == suffix.key[0] and ps < s:
+                return ps, pentry
         for g in range(gap + 1):
             best: tuple[int, Entry] | None = None
             for ps, pentry in prefixes.get(s - g, ()):
