@@ -114,3 +114,34 @@ class JobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class Holiday(models.Model):
+    """A public holiday or make-up working day (调休) entered by a supervisor.
+
+    The working-day calendar (``core.workdays``) reads ``chinesecalendar`` for the years it covers
+    and this table for the years it does not yet cover (the State Council announces each year's
+    holidays in the preceding November). A row also overrides the package for its date. Art 19
+    feedback deadlines are counted in working days, so a missing year must be visible, never a
+    crash.
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("法定节假日（休息）")
+        WORKDAY = "workday", _("调休上班日")
+
+    date = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("名称"), max_length=50)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("节假日与调休")
+        verbose_name_plural = _("节假日与调休")
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()} {self.name}"
