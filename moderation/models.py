@@ -335,6 +335,7 @@ class RuleSetVersion(models.Model):
     """A single-row counter: the DB part of the rule-set version (bumped on every term change)."""
 
     counter = models.BigIntegerField(default=0)
+    token = models.CharField(max_length=32, default="initial", help_text="changes on every bump; never reused")
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

@@ -3,6 +3,8 @@ which web processes and workers notice (core.ruleset) and recompile without a re
 
 from __future__ import annotations
 
+import uuid
+
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
@@ -16,12 +18,13 @@ CACHE_KEY = "qinglang:ruleset:counter"
 ARTICLES = {"7", "8.1", "8.2", "8.3", "8.4", "8.5", "8.6", "8.7", "8.8", "10.2", "11"}
 
 
-def current_counter() -> int:
+def current_counter() -> str:
+    """The DB rule-set token, cached briefly; a change deletes the cache key so the changing
+    process sees its own change at once and others within the cache lifetime (5 s)."""
     value = cache.get(CACHE_KEY)
     if value is None:
-        row = RuleSetVersion.objects.filter(pk=1).values_list("counter", flat=True).first()
-        value = row or 0
-        cache.set(CACHE_KEY, value, 30)
+        value = RuleSetVersion.objects.filter(pk=1).values_list("token", flat=True).first() or "initial"
+        cache.set(CACHE_KEY, value, 5)
     return value
 
 
@@ -35,9 +38,9 @@ def active_terms() -> list[dict]:
 
 def _bump() -> None:
     RuleSetVersion.objects.get_or_create(pk=1)
-    RuleSetVersion.objects.filter(pk=1).update(counter=F("counter") + 1)
-    counter = RuleSetVersion.objects.get(pk=1).counter
-    transaction.on_commit(lambda: cache.set(CACHE_KEY, counter, 30))
+    RuleSetVersion.objects.filter(pk=1).update(counter=F("counter") + 1, token=uuid.uuid4().hex)
+    cache.delete(CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(CACHE_KEY))
 
 
 def _validate(term: str, article: str, severity: str, category: str) -> str:

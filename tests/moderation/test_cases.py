@@ -1,0 +1,124 @@
+"""Review cases: one open case per subject and reason, claim-next under concurrency, release,
+reassign, claim expiry, strict review for supervisors only — each recorded."""
+
+import datetime as dt
+import threading
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from core.models import AuditEntry
+from moderation import services
+from moderation.choices import CaseReason, CaseStatus
+from moderation.models import ReviewCase
+from tests.conftest import _user
+
+
+def test_one_open_case_per_subject_and_reason(make_account):
+    account = make_account()
+    a = services.case_open(actor=None, account=account, reason=CaseReason.COMPLAINT, source="complaint:1",
+                           findings=[{"article": "8.2", "rule": "x", "field": "name", "span": [0, 1]}])
+    b = services.case_open(actor=None, account=account, reason=CaseReason.COMPLAINT, source="complaint:2",
+                           findings=[{"article": "8.6", "rule": "y", "field": "bio", "span": [0, 1]}])
+    c = services.case_open(actor=None, account=account, reason=CaseReason.RECHECK, source="recheck:1")
+    assert a.pk == b.pk != c.pk
+    a.refresh_from_db()
+    assert a.articles == ["8.2", "8.6"]
+    assert AuditEntry.objects.filter(event="case.source_attached", subject_id=str(a.pk)).count() == 1
+
+
+def test_claim_next_oldest_due_first_and_skips_strict_for_moderators(make_account, moderator, supervisor):
+    old = services.case_open(actor=None, account=make_account(), reason=CaseReason.CHANGE, source="t")
+    strict = services.case_open(actor=None, account=make_account(), reason=CaseReason.STRICT_REVIEW, source="t",
+                                requires_supervisor=True)
+    ReviewCase.objects.filter(pk=strict.pk).update(due_at=timezone.now() - dt.timedelta(hours=5))
+    ReviewCase.objects.filter(pk=old.pk).update(due_at=timezone.now() - dt.timedelta(hours=1))
+    assert services.case_claim_next(actor=moderator).pk == old.pk
+    assert services.case_claim_next(actor=moderator) is None
+    assert services.case_claim_next(actor=supervisor).pk == strict.pk
+
+
+def test_strict_case_decided_only_by_supervisor(make_account, moderator, supervisor):
+    case = services.case_open(actor=None, account=make_account(), reason=CaseReason.STRICT_REVIEW, source="t",
+                              requires_supervisor=True)
+    with pytest.raises(services.ModerationError) as err:
+        services.case_decide(actor=moderator, case=case, decision="approve")
+    assert err.value.status == 403
+    services.case_decide(actor=supervisor, case=case, decision="approve")
+    assert ReviewCase.objects.get(pk=case.pk).status == CaseStatus.DECIDED
+
+
+def test_release_reassign_and_expiry_are_recorded(make_account, moderator, moderator2, supervisor):
+    case = services.case_open(actor=None, account=make_account(), reason=CaseReason.CHANGE, source="t")
+    services.case_claim(actor=moderator, case=case)
+    with pytest.raises(services.ModerationError):
+        services.case_claim(actor=moderator2, case=case)
+    services.case_release(actor=moderator, case=case, reason="需要同事协助")
+    services.case_reassign(actor=supervisor, case=case, assignee=moderator2)
+    with pytest.raises(services.ModerationError):
+        services.case_reassign(actor=moderator, case=case, assignee=moderator)
+    ReviewCase.objects.filter(pk=case.pk).update(claim_expires_at=timezone.now() - dt.timedelta(minutes=1))
+    assert services.release_expired_claims() == 1
+    assert services.release_expired_claims() == 0
+    events = list(AuditEntry.objects.filter(subject_id=str(case.pk), subject_type="moderation.reviewcase")
+                  .order_by("seq").values_list("event", flat=True))
+    assert events == ["case.opened", "case.claimed", "case.released", "case.reassigned", "case.claim_expired"]
+
+
+def test_decision_needs_article_and_reason(make_account, moderator):
+    case = services.case_open(actor=None, account=make_account(), reason=CaseReason.CHANGE, source="t")
+    with pytest.raises(services.ModerationError) as err:
+        services.case_decide(actor=moderator, case=case, decision="reject", reason="不行")
+    assert err.value.field == "articles"
+    with pytest.raises(services.ModerationError) as err:
+        services.case_decide(actor=moderator, case=case, decision="reject", articles=["8.2"])
+    assert err.value.field == "reason"
+
+
+def test_note_is_recorded_and_not_in_notices(make_account, moderator):
+    case = services.case_open(actor=None, account=make_account(), reason=CaseReason.CHANGE, source="t")
+    services.case_add_note(actor=moderator, case=case, text="疑似批量注册，需关注关联账号")
+    services.case_decide(actor=moderator, case=case, decision="reject", articles=["8.2"], reason="冒充机构")
+    assert AuditEntry.objects.filter(event="case.note_added").exists()
+    from moderation.models import Notice
+
+    assert not Notice.objects.filter(body__contains="批量注册").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_claim_next_under_concurrency_never_hands_a_case_out_twice(make_account):
+    if connection.vendor != "postgresql":
+        pytest.skip("SKIP LOCKED needs PostgreSQL")
+    moderators = [_user(f"mod{i:02d}", "moderator") for i in range(20)]
+    for _ in range(60):
+        services.case_open(actor=None, account=make_account(), reason=CaseReason.CHANGE, source="t")
+    claimed: list[tuple[str, int]] = []
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(20)
+    lock = threading.Lock()
+
+    def work(user):
+        try:
+            barrier.wait()
+            while True:
+                case = services.case_claim_next(actor=user)
+                if case is None:
+                    break
+                with lock:
+                    claimed.append((user.username, case.pk))
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(u,)) for u in moderators]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    ids = [pk for _u, pk in claimed]
+    assert len(ids) == 60 and len(set(ids)) == 60
+    assert len({u for u, _pk in claimed}) > 1
+    assert ReviewCase.objects.filter(status="claimed").count() == 60
