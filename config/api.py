@@ -11,6 +11,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from accounts.api import router as accounts_router
 from accounts.services import ServiceError
+from complaints.api import router as complaints_router
 from core.apiauth import TokenAuth
 from moderation.api import notices_router
 from moderation.api import router as submissions_router
@@ -75,5 +76,6 @@ def on_not_found(request, exc):
 
 
 api.add_router("/v1/accounts", accounts_router)
+api.add_router("/v1/complaints", complaints_router)
 api.add_router("/v1/submissions", submissions_router)
 api.add_router("/v1/notices", notices_router)

@@ -10,3 +10,5 @@ from core.jobs import run_job
 register(run_job, queue_name="low", args=("accounts.jobs.expire_qualifications",), cron="5 16 * * *",
          name="expire_qualifications")
 register(run_job, queue_name="default", args=("moderation.jobs.sweep",), interval=300, name="moderation_sweep")
+register(run_job, queue_name="default", args=("complaints.jobs.sweep_deadlines",), cron="*/15 * * * *",
+         name="complaints_sweep_deadlines")

@@ -1,0 +1,72 @@
+"""Fixtures for the complaint tests: a clean cache (rate limits, challenge nonces), media in a
+temporary directory, a frozen clock, and a helper to file complaints through the service."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.cache import cache
+from PIL import Image
+
+from complaints import services
+from core.workdays import SHANGHAI
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def no_challenge(settings):
+    settings.COMPLAINTS_CHALLENGE = False
+
+
+@pytest.fixture
+def freeze(monkeypatch):
+    """Freeze ``timezone.now()`` at a Beijing wall-clock time; call again to move the clock."""
+    from django.utils import timezone
+
+    def _freeze(*args):
+        moment = dt.datetime(*args, tzinfo=SHANGHAI)
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+        return moment
+
+    return _freeze
+
+
+@pytest.fixture
+def target(make_account):
+    return make_account(uid="t1", name="某某市人民政府发布")
+
+
+@pytest.fixture
+def file_complaint(db):
+    def _file(target="t1", category="8.2", description="冒充政府机关，头像使用国徽。", **kw):
+        complaint, _created = services.complaint_submit(actor=kw.pop("actor", None), data=services.ComplaintInput(
+            category=category, target=target, description=description, **kw))
+        return complaint
+
+    return _file
+
+
+def image_bytes(fmt="PNG", size=(40, 30), exif=None, color=(200, 30, 30)) -> bytes:
+    img = Image.new("RGB", size, color)
+    out = io.BytesIO()
+    kwargs = {"exif": exif} if exif is not None else {}
+    img.save(out, format=fmt, **kwargs)
+    return out.getvalue()
+
+
+@pytest.fixture
+def png():
+    return image_bytes()

@@ -1,0 +1,70 @@
+"""The link to moderation: handling opens or joins the account's complaint review case, and a
+decided case gives the linked complaints their feedback (without its details)."""
+
+import pytest
+
+from complaints import services
+from complaints.choices import ComplaintStatus
+from complaints.models import Complaint
+
+S = ComplaintStatus
+
+moderation_services = pytest.importorskip("moderation.services")
+pytestmark = pytest.mark.skipif(not hasattr(moderation_services, "case_open"),
+                                reason="moderation.services.case_open not available")
+
+
+def _to_handling(complaint, user):
+    complaint = services.complaint_accept(actor=user, complaint=complaint)
+    complaint = services.complaint_start_screening(actor=user, complaint=complaint)
+    return services.complaint_screen(actor=user, complaint=complaint, result="valid")
+
+
+def test_handling_opens_then_joins_one_case(target, file_complaint, moderator):
+    from moderation.models import ReviewCase
+
+    a = _to_handling(file_complaint(), moderator)
+    b = _to_handling(file_complaint(category="8.6", description="简介里有微信号引流。"), moderator)
+    assert a.review_case_id and a.review_case_id == b.review_case_id
+    case = ReviewCase.objects.get(pk=a.review_case_id)
+    assert case.reason == "complaint" and case.account_id == target.pk
+    assert {"8.2", "8.6"} <= set(case.articles)
+
+
+@pytest.mark.parametrize(("decision", "extra", "outcome"), [
+    ("measure", {"articles": ["8.2"], "reason": "假冒政府机关", "measure": {"kind": "warning"}},
+     services.OUTCOME_VIOLATION),
+    ("no_action", {}, services.OUTCOME_NO_VIOLATION),
+])
+def test_case_decision_sends_feedback(target, file_complaint, moderator, supervisor, decision, extra, outcome):
+    from moderation.models import ReviewCase
+
+    a = _to_handling(file_complaint(contact="13800138000"), moderator)
+    dup = file_complaint(description="同样发现这个账号冒充政府。")
+    assert dup.status == S.MERGED
+    case = ReviewCase.objects.get(pk=a.review_case_id)
+    moderation_services.case_decide(actor=supervisor, case=case, decision=decision, **extra)
+    a.refresh_from_db()
+    dup.refresh_from_db()
+    assert a.status == S.FEEDBACK_SENT and a.outcome == outcome
+    assert dup.status == S.FEEDBACK_SENT and dup.outcome == outcome
+    assert "假冒政府机关" not in a.outcome  # the decision's reason stays internal
+
+
+def test_unknown_account_is_handled_by_hand(file_complaint, moderator):
+    c = _to_handling(file_complaint(target="https://example.com/u/nobody-known"), moderator)
+    assert c.status == S.HANDLING and c.review_case_id is None
+    with pytest.raises(services.ServiceError):
+        services.complaint_link_case(actor=moderator, complaint=c)
+
+
+def test_hook_ignores_complaints_not_in_handling(target, file_complaint, moderator):
+    c = _to_handling(file_complaint(), moderator)
+    services.complaint_send_feedback(actor=moderator, complaint=c, outcome="已先行答复投诉人")
+
+    class Case:
+        pk = c.review_case_id
+        decision = "reject"
+
+    assert services.complaint_case_decided(case=Case(), actor=None) == []
+    assert Complaint.objects.get(pk=c.pk).outcome == "已先行答复投诉人"
