@@ -4,7 +4,7 @@ buttons (Art 19), and their status for the platform to relay to its user."""
 import base64
 import binascii
 
-from ninja import Router
+from ninja import Router, Status
 
 from accounts.services import ServiceError
 from complaints import selectors, services
@@ -50,7 +50,7 @@ def submit_complaint(request, payload: ComplaintIn):
         if exc.field.startswith("evidence."):
             exc.field = exc.field.replace("evidence.", "evidence_b64.", 1)
         raise
-    return (201 if created else 200), _out(complaint)
+    return Status(201 if created else 200, _out(complaint))
 
 
 @router.get("/{code}", response=ComplaintOut, summary="查询本客户端转交的投诉进度与处理结果")
