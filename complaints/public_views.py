@@ -1,5 +1,5 @@
 """The public complaint pages (Art 19: 显著位置、便捷的投诉举报入口): no login, nothing about
-anyone but the complainant's own complaint, no caching, no referrer, not indexed."""
+anyone but the complainant's own complaint, no caching, no referrer to other sites, not indexed."""
 
 from __future__ import annotations
 
@@ -21,7 +21,9 @@ def _private(view):
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
+        # same-origin, not no-referrer: with no-referrer browsers send "Origin: null" and the CSRF
+        # check refuses the form; other sites still learn nothing.
+        response["Referrer-Policy"] = "same-origin"
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 

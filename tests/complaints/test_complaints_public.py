@@ -194,7 +194,7 @@ def test_status_page_shows_own_progress_and_nothing_else(anon, target, file_comp
         html = r.content.decode()
         assert r.status_code == 200, html[:500]
         assert r["Cache-Control"] and "no-store" in r["Cache-Control"] or "max-age=0" in r["Cache-Control"]
-        assert r["Referrer-Policy"] == "no-referrer" and "noindex" in r["X-Robots-Tag"]
+        assert r["Referrer-Policy"] == "same-origin" and "noindex" in r["X-Robots-Tag"]
         for secret in ("某某市人民政府发布", "t1", "13800138000", "138****8000", "other@example.com", "o***@",
                        "XYZ", "冒用政府名义", "moderator", "审核工单"):
             assert secret not in html, (complaint.tracking_code, secret)

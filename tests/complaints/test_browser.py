@@ -1,0 +1,113 @@
+"""Browser: a member of the public files a complaint, a moderator handles it, and the
+complainant sees the outcome by tracking code (Playwright on Debian's Chromium)."""
+
+import os
+import re
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from core import roles
+
+from .conftest import image_bytes
+from .test_complaints_public import solve
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+PASSWORD = "browser-pass-123"  # noqa: S105
+
+
+@pytest.fixture
+def browser():
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Debian's chromium is required: run scripts/ensure_browser.sh")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    contexts = []
+
+    def _page():
+        ctx = browser.new_context(base_url=live_server.url, locale="zh-CN", timezone_id="Asia/Shanghai")
+        ctx.set_default_timeout(15_000)
+        contexts.append(ctx)
+        return ctx.new_page()
+
+    yield _page
+    for ctx in contexts:
+        ctx.close()
+
+
+@pytest.fixture
+def staff(db):
+    roles.sync_roles()  # earlier transactional tests flush the groups the migrations created
+    user = User.objects.create_user("browser-moderator", password=PASSWORD)
+    user.groups.add(Group.objects.get(name=roles.MODERATOR))
+    return user
+
+
+def test_public_files_moderator_handles_complainant_sees_outcome(new_page, staff, make_account, tmp_path):
+    make_account(uid="t1", name="某某市人民政府发布")
+    evidence = tmp_path / "shot.png"
+    evidence.write_bytes(image_bytes(size=(120, 80)))
+
+    # 1. A member of the public, no login: the entrance is linked from the page itself.
+    public = new_page()
+    public.goto("/login/")
+    public.click("footer >> text=投诉举报")
+    public.wait_for_selector("h1:has-text('提交投诉举报')")
+    public.select_option("select[name=category]", "8.2")
+    public.fill("input[name=target]", "https://example.com/u/t1")
+    public.fill("textarea[name=description]", "该账号冒充市政府，头像使用国徽，请核查处理。")
+    public.set_input_files("input[name=evidence]", str(evidence))
+    public.fill("input[name=contact]", "13800138000")
+    question = re.search(r"请计算：(.+?等于几？)", public.inner_text("form.complaint-form")).group(1)
+    public.fill("input[name=answer]", str(solve(question)))
+    public.click("button:has-text('提交投诉')")
+    code = public.inner_text("[data-testid=tracking-code]").strip()
+    assert re.fullmatch(r"QL-[A-Z0-9-]{14}", code)
+    assert "已收到" in public.inner_text("[data-testid=stage]")
+
+    # 2. A moderator works it through the queue.
+    mod = new_page()
+    mod.goto("/login/")
+    mod.fill("input[name=username]", staff.username)
+    mod.fill("input[name=password]", PASSWORD)
+    mod.click("button[type=submit]")
+    mod.wait_for_url(lambda url: "/login/" not in url)
+    mod.click("nav.mainnav >> text=投诉举报")
+    mod.click(f"text={code}")
+    mod.wait_for_selector("[data-testid=clock]")
+    body = mod.inner_text("body")
+    assert "138****8000" in body and "13800138000" not in body
+    for label in ("认领", "受理", "开始甄别"):
+        with mod.expect_navigation():
+            mod.click(f"[data-testid=actions] button:text-is('{label}')")
+    mod.check("input[name=screen-result][value=valid]")
+    with mod.expect_navigation():
+        mod.click("button:has-text('提交甄别结论')")
+    assert "处置中" in mod.inner_text("[data-testid=status]")
+    mod.fill("textarea[name=feedback-outcome]", "经核查，该账号假冒政府机关，平台已依法处置。感谢您的监督。")
+    with mod.expect_navigation():
+        mod.click("button:has-text('发送反馈')")
+    assert "已反馈" in mod.inner_text("[data-testid=status]")
+
+    # 3. The complainant looks it up by tracking code.
+    public.goto("/complaints/public/status/")
+    public.fill("input[name=code]", code)
+    public.click("button:has-text('查询')")
+    outcome = public.inner_text("[data-testid=outcome]")
+    assert "平台已依法处置" in outcome
+    page_text = public.inner_text("body")
+    assert "browser-moderator" not in page_text and "t1" not in page_text
+    public.screenshot(path=str(tmp_path / "status.png"), full_page=True)
