@@ -16,7 +16,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ("seq", "created_at", "actor_label", "event", "subject_type", "subject_id", "source")
+    list_display = ("id", "lane", "seq", "created_at", "actor_label", "event", "subject_type", "subject_id", "source")
     list_filter = ("source",)
     search_fields = ("event", "actor_label", "subject_id")
 

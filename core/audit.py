@@ -1,14 +1,18 @@
 """``record()``: the one way services write an audit entry (Art 17 records).
 
 Call it inside the service's ``transaction.atomic()`` block so the entry commits or rolls back
-with the change it describes. Entries form a hash chain; appending takes a transaction-scoped
-advisory lock on PostgreSQL so concurrent writers cannot fork the chain.
+with the change it describes. Entries form hash chains (``AUDIT_LANES`` lanes); appending takes
+a transaction-scoped advisory lock on the lane on PostgreSQL so concurrent writers cannot fork
+it. A thread always uses the same lane, so one transaction never holds two lane locks (no
+deadlocks) and writers in different lanes commit in parallel.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import threading
 from datetime import UTC
 from typing import Any
 
@@ -21,6 +25,11 @@ from core.models import ApiClient, AuditEntry
 
 GENESIS = "0" * 64
 _LOCK_KEY = 0x51494E47  # "QING"
+AUDIT_LANES = 16
+
+
+def _lane() -> int:
+    return (os.getpid() * 7919 + threading.get_ident()) % AUDIT_LANES
 
 
 def _normalise(value: Any) -> Any:
@@ -29,10 +38,10 @@ def _normalise(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str, ensure_ascii=False))
 
 
-def entry_digest(*, seq: int, created_at, actor_label: str, event: str, subject_type: str,
+def entry_digest(*, lane: int, seq: int, created_at, actor_label: str, event: str, subject_type: str,
                  subject_id: str, old: Any, new: Any, request_id: str, source: str, prev_hash: str) -> str:
     payload = json.dumps(
-        [seq, created_at.astimezone(UTC).isoformat(timespec="microseconds"), actor_label, event,
+        [lane, seq, created_at.astimezone(UTC).isoformat(timespec="microseconds"), actor_label, event,
          subject_type, subject_id, old, new, request_id, source, prev_hash],
         sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str,
     )
@@ -55,13 +64,15 @@ def record(event: str, *, actor, subject: Model | None = None, old: Any = None, 
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record() must run inside the service's transaction.atomic()")
+    lane = _lane()
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
-            cur.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
-    last = AuditEntry.objects.order_by("-seq").values_list("seq", "hash").first()
+            cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_KEY, lane])
+    last = AuditEntry.objects.filter(lane=lane).order_by("-seq").values_list("seq", "hash").first()
     seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
     ctx = context.current()
     fields = {
+        "lane": lane,
         "seq": seq,
         "created_at": timezone.now(),
         "actor_label": actor_label_for(actor)[:150],
@@ -85,28 +96,29 @@ def record(event: str, *, actor, subject: Model | None = None, old: Any = None, 
 
 
 def verify_chain(batch_size: int = 5000) -> tuple[int, AuditEntry | None, str]:
-    """Walk the chain in order. Returns (entries checked, first broken entry or None, reason)."""
-    prev_hash = GENESIS
-    expected_seq = 1
+    """Walk every lane in order. Returns (entries checked, first broken entry or None, reason)."""
     checked = 0
-    last_seq = 0
-    while True:
-        batch = list(AuditEntry.objects.filter(seq__gt=last_seq).order_by("seq")[:batch_size])
-        if not batch:
-            return checked, None, ""
-        for e in batch:
-            if e.seq != expected_seq:
-                return checked, e, f"missing entry before seq {e.seq} (expected {expected_seq})"
-            if e.prev_hash != prev_hash:
-                return checked, e, "prev_hash does not match the previous entry"
-            digest = entry_digest(
-                seq=e.seq, created_at=e.created_at, actor_label=e.actor_label, event=e.event,
-                subject_type=e.subject_type, subject_id=e.subject_id, old=e.old, new=e.new,
-                request_id=e.request_id, source=e.source, prev_hash=e.prev_hash,
-            )
-            if digest != e.hash:
-                return checked, e, "content does not match its hash (edited)"
-            prev_hash = e.hash
-            expected_seq += 1
-            checked += 1
-            last_seq = e.seq
+    lanes = AuditEntry.objects.order_by().values_list("lane", flat=True).distinct()
+    for lane in sorted(lanes):
+        prev_hash, expected_seq, last_seq = GENESIS, 1, 0
+        while True:
+            batch = list(AuditEntry.objects.filter(lane=lane, seq__gt=last_seq).order_by("seq")[:batch_size])
+            if not batch:
+                break
+            for e in batch:
+                if e.seq != expected_seq:
+                    return checked, e, f"missing entry before lane {lane} seq {e.seq} (expected {expected_seq})"
+                if e.prev_hash != prev_hash:
+                    return checked, e, "prev_hash does not match the previous entry"
+                digest = entry_digest(
+                    lane=e.lane, seq=e.seq, created_at=e.created_at, actor_label=e.actor_label, event=e.event,
+                    subject_type=e.subject_type, subject_id=e.subject_id, old=e.old, new=e.new,
+                    request_id=e.request_id, source=e.source, prev_hash=e.prev_hash,
+                )
+                if digest != e.hash:
+                    return checked, e, "content does not match its hash (edited)"
+                prev_hash = e.hash
+                expected_seq += 1
+                checked += 1
+                last_seq = e.seq
+    return checked, None, ""

@@ -11,11 +11,15 @@ class AuditEntry(models.Model):
     """One recorded state change (Art 17: 保存有关记录).
 
     Append-only and hash-chained: each entry's ``hash`` covers its own content and the previous
-    entry's hash, so an edited or deleted row breaks the chain and ``verify_audit`` finds it.
+    entry's hash in its *lane*, so an edited or deleted row breaks the chain and ``verify_audit``
+    finds it. There are ``AUDIT_LANES`` independent chains: appending to one chain must lock it
+    until commit, and a single chain would cap every audited write in the system at one commit
+    (one fsync) at a time. A transaction always writes all its entries to one lane.
     ``event`` is a stable machine key (``account.created``), never a translated label.
     """
 
-    seq = models.BigIntegerField(unique=True, editable=False)
+    lane = models.PositiveSmallIntegerField(default=0, editable=False)
+    seq = models.BigIntegerField(editable=False)
     created_at = models.DateTimeField(db_index=True)
     actor_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -36,16 +40,17 @@ class AuditEntry(models.Model):
     hash = models.CharField(max_length=64)
 
     class Meta:
-        ordering = ["-seq"]
+        ordering = ["-id"]
+        constraints = [models.UniqueConstraint(fields=["lane", "seq"], name="uniq_audit_lane_seq")]
         indexes = [
-            models.Index(fields=["subject_type", "subject_id", "-seq"], name="audit_subject_idx"),
-            models.Index(fields=["actor_label", "-seq"], name="audit_actor_idx"),
+            models.Index(fields=["subject_type", "subject_id", "-id"], name="audit_subject_idx"),
+            models.Index(fields=["actor_label", "-id"], name="audit_actor_idx"),
         ]
         verbose_name = _("审计记录")
         verbose_name_plural = _("审计记录")
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.event} {self.subject_type}:{self.subject_id}"
+        return f"#{self.pk} {self.event} {self.subject_type}:{self.subject_id}"
 
 
 class ApiClient(models.Model):

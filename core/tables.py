@@ -5,7 +5,7 @@ from core.models import AuditEntry
 
 
 class AuditEntryTable(tables.Table):
-    seq = tables.Column(verbose_name="#")
+    id = tables.Column(verbose_name="#")
     created_at = tables.DateTimeColumn(format="Y-m-d H:i:s", verbose_name=_("时间"))
     actor_label = tables.Column(verbose_name=_("操作者"))
     event = tables.Column(verbose_name=_("事件"))
@@ -19,6 +19,6 @@ class AuditEntryTable(tables.Table):
 
     class Meta:
         model = AuditEntry
-        fields = ("seq", "created_at", "actor_label", "event", "subject", "source", "changes")
+        fields = ("id", "created_at", "actor_label", "event", "subject", "source", "changes")
         orderable = False
         empty_text = _("没有记录")

@@ -114,6 +114,7 @@ class ReviewCase(models.Model):
             models.Index(fields=["status", "due_at", "-priority", "id"], name="case_queue_idx"),
             models.Index(fields=["assignee", "status"], name="case_assignee_idx"),
             models.Index(fields=["reason", "status", "due_at"], name="case_reason_idx"),
+            models.Index(fields=["claim_expires_at"], condition=Q(status="claimed"), name="case_claim_expiry_idx"),
         ]
         permissions = [
             ("decide_case", _("决定审核工单")),

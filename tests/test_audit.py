@@ -23,7 +23,7 @@ def test_chain_intact_then_edit_detected(make_account):
     checked, broken, _ = verify_chain()
     assert broken is None and checked == AuditEntry.objects.count() >= 3
     call_command("verify_audit")
-    middle = AuditEntry.objects.order_by("seq")[1]
+    middle = AuditEntry.objects.order_by("id")[1]
     AuditEntry.objects.filter(pk=middle.pk).update(new={"tampered": True})
     _, broken, reason = verify_chain()
     assert broken.pk == middle.pk and "edited" in reason
@@ -34,7 +34,7 @@ def test_chain_intact_then_edit_detected(make_account):
 def test_deleted_entry_detected(make_account):
     for _ in range(3):
         make_account()
-    AuditEntry.objects.order_by("seq")[1].delete()
+    AuditEntry.objects.order_by("id")[1].delete()
     _, broken, reason = verify_chain()
     assert broken is not None and "missing" in reason
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -83,25 +83,59 @@ def case_open(*, actor, reason: str, source: str, account: Account | None = None
     raise ModerationError("无法创建工单，请重试", code="conflict", status=409)
 
 
-def _claimable_q(now):
-    return Q(status=CaseStatus.OPEN) | Q(status=CaseStatus.CLAIMED, claim_expires_at__lt=now)
-
-
 def _can_decide_strict(user) -> bool:
     return user.has_perm("moderation.decide_strict_case")
+
+
+_CLAIM_NEXT_SQL = """
+WITH open_head AS (
+       SELECT id, due_at, priority FROM moderation_reviewcase
+        WHERE status = 'open' {scope}
+        ORDER BY due_at, priority DESC, id LIMIT 1 FOR UPDATE SKIP LOCKED),
+     expired_head AS (
+       SELECT id, due_at, priority FROM moderation_reviewcase
+        WHERE status = 'claimed' AND claim_expires_at < %(now)s {scope}
+        ORDER BY due_at, priority DESC, id LIMIT 1 FOR UPDATE SKIP LOCKED),
+     head AS (
+       SELECT id FROM (SELECT * FROM open_head UNION ALL SELECT * FROM expired_head) candidates
+        ORDER BY due_at, priority DESC, id LIMIT 1)
+UPDATE moderation_reviewcase SET status = 'claimed', assignee_id = %(user)s, claimed_at = %(now)s,
+       claim_expires_at = %(expires)s
+ WHERE id = (SELECT id FROM head)
+RETURNING id, subject_uid, reason
+"""
 
 
 @transaction.atomic
 def case_claim_next(*, actor, reason: str | None = None) -> ReviewCase | None:
     """Hand the oldest-due claimable case to ``actor`` — to one moderator only, even under
-    concurrency (``SELECT … FOR UPDATE SKIP LOCKED``)."""
+    concurrency (``SELECT … FOR UPDATE SKIP LOCKED``). Abandoned (expired) claims count as
+    claimable. On PostgreSQL it is one statement: each branch walks an index to the queue head,
+    so the backlog size does not matter."""
     now = timezone.now()
-    qs = ReviewCase.objects.filter(_claimable_q(now))
+    expires = now + dt.timedelta(minutes=policy.get("claim_minutes"))
+    if connection.vendor == "postgresql":
+        scope, params = "", {"user": actor.pk, "now": now, "expires": expires}
+        if reason:
+            scope += " AND reason = %(reason)s"
+            params["reason"] = reason
+        if not _can_decide_strict(actor):
+            scope += " AND NOT requires_supervisor"
+        with connection.cursor() as cur:
+            cur.execute(_CLAIM_NEXT_SQL.format(scope=scope), params)
+            row = cur.fetchone()
+        if row is None:
+            return None
+        case = ReviewCase(id=row[0], subject_uid=row[1], reason=row[2], status=CaseStatus.CLAIMED, assignee=actor,
+                          claimed_at=now, claim_expires_at=expires)
+        record("case.claimed", actor=actor, subject=case, old={"assignee": None}, new={"assignee": actor.username})
+        return case  # only the claim fields are loaded; refresh_from_db() for the rest
+    scope = ReviewCase.objects.filter(Q(status=CaseStatus.OPEN) | Q(status=CaseStatus.CLAIMED, claim_expires_at__lt=now))
     if reason:
-        qs = qs.filter(reason=reason)
+        scope = scope.filter(reason=reason)
     if not _can_decide_strict(actor):
-        qs = qs.filter(requires_supervisor=False)
-    case = qs.order_by("due_at", "-priority", "id").select_for_update(skip_locked=True).first()
+        scope = scope.filter(requires_supervisor=False)
+    case = scope.order_by("due_at", "-priority", "id").select_for_update().first()
     if case is None:
         return None
     _claim(case, actor, now)

@@ -62,7 +62,7 @@ def test_release_reassign_and_expiry_are_recorded(make_account, moderator, moder
     assert services.release_expired_claims() == 1
     assert services.release_expired_claims() == 0
     events = list(AuditEntry.objects.filter(subject_id=str(case.pk), subject_type="moderation.reviewcase")
-                  .order_by("seq").values_list("event", flat=True))
+                  .order_by("id").values_list("event", flat=True))
     assert events == ["case.opened", "case.claimed", "case.released", "case.reassigned", "case.claim_expired"]
 
 

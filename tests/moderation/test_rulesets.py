@@ -19,7 +19,7 @@ def test_added_term_changes_verdicts_and_version(supervisor, submit):
     services.rule_term_set_active(actor=supervisor, instance=term, active=False)
     assert ruleset.get_engine().check({"name": "蓝莓果酱铺"}, {}).decision == "allow"
     assert list(AuditEntry.objects.filter(event__startswith="rule_term.").values_list("event", flat=True)
-                .order_by("seq")) == ["rule_term.saved", "rule_term.disabled"]
+                .order_by("id")) == ["rule_term.saved", "rule_term.disabled"]
 
 
 def test_allow_list_entry_silences_a_term(supervisor):

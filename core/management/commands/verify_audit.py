@@ -10,7 +10,7 @@ class Command(BaseCommand):
         checked, broken, reason = verify_chain()
         if broken is not None:
             raise CommandError(
-                f"audit chain BROKEN at seq {broken.seq} (id {broken.pk}, event {broken.event}): {reason}; "
+                f"audit chain BROKEN at entry {broken.pk} (lane {broken.lane} seq {broken.seq}, event {broken.event}): {reason}; "
                 f"{checked} entries before it are intact"
             )
         self.stdout.write(self.style.SUCCESS(f"audit chain intact: {checked} entries"))
