@@ -123,7 +123,7 @@ def _attach_identity(account: Account, identity: ValidatedIdentity) -> IdentityV
     return obj
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def account_create(*, actor, uid: str, kind: str = AccountKind.INDIVIDUAL, info: dict,
                    is_public_account: bool = False, identities: list[ValidatedIdentity] = (),
                    source: str = InfoSource.REGISTRATION, reference: str = "") -> Account:
@@ -134,15 +134,19 @@ def account_create(*, actor, uid: str, kind: str = AccountKind.INDIVIDUAL, info:
     _apply_info_fields(account, info)
     account.save()
     _version(account, actor=actor, source=source, reference=reference)
-    for identity in identities:
-        _attach_identity(account, identity)
+    IdentityVerification.objects.bulk_create([
+        IdentityVerification(account=account, method=i.method, number_hash=i.number_hash,
+                             number_encrypted=crypto.encrypt(i.number), masked=i.masked, details=i.details,
+                             org_class=i.org_class)
+        for i in {(i.method, i.number_hash): i for i in identities}.values()
+    ])
     record("account.created", actor=actor, subject=account,
            new={"uid": uid, "kind": kind, "is_public_account": is_public_account, "source": source,
                 "identities": [i.method for i in identities], "info": account.info_snapshot()})
     return account
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def account_apply_info(*, actor, account: Account, info: dict, source: str = InfoSource.CHANGE,
                        reference: str = "") -> Account:
     """Apply verified account information as a new version; the previous one stays in history."""
