@@ -24,6 +24,11 @@ class AccountListView(ObjectListView):
     title = gettext_lazy("账号")
 
 
+# Higher apps (moderation) add panels to the account page: fn(request, account) -> dict with a
+# "template" key (included with ``panel``) or None.
+account_panels: list = []
+
+
 def _history(account):
     versions = list(account.versions.all()[:20])
     rows = []
@@ -45,7 +50,7 @@ def account_detail(request, uid):
         "audit": audit,
         "reveal_form": RevealIdentityForm(),
         "can_reveal": request.user.has_perm("accounts.reveal_identity"),
-        "extra_panels": [],
+        "extra_panels": [p for p in (fn(request, account) for fn in account_panels) if p],
     }
     return render(request, "accounts/account_detail.html", context)
 

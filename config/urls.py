@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("records/", include("core.urls")),
     path("complaints/", include("complaints.urls")),
+    path("moderation/", include("moderation.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

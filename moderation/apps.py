@@ -37,3 +37,19 @@ class ModerationConfig(AppConfig):
         if hooks.on_qualification_submitted not in account_services.qualification_submitted_listeners:
             account_services.qualification_submitted_listeners.append(hooks.on_qualification_submitted)
             account_services.org_certification_submitted_listeners.append(hooks.on_org_certification_submitted)
+
+        from accounts import views as account_views
+        from core.context_processors import register_nav
+        from core.views import register_dashboard_panel
+        from moderation.views import measures as measure_views
+        from moderation.views import panels
+
+        register_nav("moderation:case_list", _("审核工单"), "moderation.view_reviewcase")
+        register_nav("moderation:measure_list", _("处置措施"), "moderation.view_measure")
+        register_nav("moderation:rule_list", _("规则管理"), "moderation.view_ruleterm")
+        register_nav("moderation:pause_list", _("暂停开关"), "moderation.view_pauseswitch")
+        for panel in (panels.open_cases_panel, panels.overdue_cases_panel, panels.my_cases_panel,
+                      panels.pending_approvals_panel):
+            register_dashboard_panel(panel)
+        if measure_views.account_measures_panel not in account_views.account_panels:
+            account_views.account_panels.append(measure_views.account_measures_panel)

@@ -1,0 +1,118 @@
+"""Queue, measure and rule-term filters, shared by the pages and the selectors."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from moderation.choices import CaseReason, CaseStatus, Decision, MeasureKind, MeasureState
+from moderation.models import Measure, ReviewCase, RuleTerm
+from moderation.services.notices import ARTICLE_TITLES
+
+ARTICLE_CHOICES = [(code, f"{code} · {title}") for code, title in ARTICLE_TITLES.items()]
+DUE_CHOICES = [("overdue", _("已逾期")), ("today", _("今天到期")), ("later", _("今天以后"))]
+AGE_CHOICES = [("1h", _("1 小时内")), ("24h", _("1–24 小时")), ("3d", _("1–3 天")), ("old", _("3 天以上"))]
+STATUS_CHOICES = [*CaseStatus.choices, ("all", _("全部"))]
+
+
+class ReviewCaseFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("UID / 工单号"))
+    reason = django_filters.ChoiceFilter(choices=CaseReason.choices, label=_("原因"))
+    status = django_filters.ChoiceFilter(choices=STATUS_CHOICES, method="filter_status", label=_("状态"),
+                                         empty_label=_("未决（待领取+处理中）"))
+    priority = django_filters.RangeFilter(label=_("优先级（从–到）"))
+    due = django_filters.ChoiceFilter(choices=DUE_CHOICES, method="filter_due", label=_("截止"))
+    article = django_filters.ChoiceFilter(choices=ARTICLE_CHOICES, method="filter_article", label=_("条款"))
+    assignee = django_filters.CharFilter(method="filter_assignee", label=_("处理人（me / unassigned / 用户名）"))
+    age = django_filters.ChoiceFilter(choices=AGE_CHOICES, method="filter_age", label=_("已等待"))
+
+    class Meta:
+        model = ReviewCase
+        fields = ["q", "reason", "status", "priority", "due", "article", "assignee", "age"]
+
+    def __init__(self, data=None, queryset=None, *, request=None, user=None, **kwargs):
+        super().__init__(data, queryset, request=request, **kwargs)
+        self.user = user or getattr(request, "user", None)
+
+    def search(self, queryset, name, value):
+        value = value.strip().lstrip("#")
+        if not value:
+            return queryset
+        cond = Q(subject_uid=value)
+        if value.isdigit() and len(value) < 10:
+            cond |= Q(pk=int(value))
+        return queryset.filter(cond)
+
+    def filter_status(self, queryset, name, value):
+        if value == "all":
+            return queryset
+        return queryset.filter(status=value)
+
+    def filter_due(self, queryset, name, value):
+        now = timezone.now()
+        end_of_today = timezone.make_aware(dt.datetime.combine(timezone.localdate(now), dt.time.max))
+        if value == "overdue":
+            return queryset.filter(due_at__lt=now)
+        if value == "today":
+            return queryset.filter(due_at__gte=now, due_at__lte=end_of_today)
+        return queryset.filter(due_at__gt=end_of_today)
+
+    def filter_article(self, queryset, name, value):
+        return queryset.filter(articles__contains=[value])
+
+    def filter_assignee(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        if value.lower() == "me":
+            return queryset.filter(assignee=self.user) if self.user is not None else queryset.none()
+        if value.lower() == "unassigned":
+            return queryset.filter(assignee__isnull=True)
+        return queryset.filter(assignee__username=value)
+
+    def filter_age(self, queryset, name, value):
+        now = timezone.now()
+        hour, day = dt.timedelta(hours=1), dt.timedelta(days=1)
+        if value == "1h":
+            return queryset.filter(created_at__gt=now - hour)
+        if value == "24h":
+            return queryset.filter(created_at__lte=now - hour, created_at__gt=now - day)
+        if value == "3d":
+            return queryset.filter(created_at__lte=now - day, created_at__gt=now - 3 * day)
+        return queryset.filter(created_at__lte=now - 3 * day)
+
+
+class MeasureFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("账号 UID"))
+    kind = django_filters.ChoiceFilter(choices=MeasureKind.choices, label=_("措施"))
+    state = django_filters.ChoiceFilter(choices=MeasureState.choices, label=_("状态"))
+    action = django_filters.ChoiceFilter(choices=Measure.Action.choices, label=_("记录类型"))
+    reportable = django_filters.BooleanFilter(label=_("需报告"))
+    created = django_filters.DateFromToRangeFilter(field_name="created_at", label=_("日期（从–到）"),
+                                                   widget=django_filters.widgets.DateRangeWidget(
+                                                       attrs={"type": "date"}))
+
+    class Meta:
+        model = Measure
+        fields = ["q", "kind", "state", "action", "reportable", "created"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(account__uid=value) if value else queryset
+
+
+class RuleTermFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(field_name="term", lookup_expr="contains", label=_("词条"))
+    category = django_filters.CharFilter(label=_("类别"))
+    article = django_filters.ChoiceFilter(choices=ARTICLE_CHOICES, label=_("条款"))
+    severity = django_filters.ChoiceFilter(choices=[c for c in Decision.choices if c[0] != "allow"], label=_("级别"))
+    allow = django_filters.BooleanFilter(label=_("白名单"))
+    is_active = django_filters.BooleanFilter(label=_("启用"))
+
+    class Meta:
+        model = RuleTerm
+        fields = ["q", "category", "article", "severity", "allow", "is_active"]

@@ -1,0 +1,200 @@
+"""Reads of the moderation app, shared by pages, bulk actions and the dashboard.
+
+Every list is permission-scoped first (a user without the view permission sees nothing), then
+filtered by its FilterSet.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import Account, IdentityVerification
+from core import ruleset
+from core.models import AuditEntry
+from moderation.choices import OPEN_CASE_STATUSES, CaseStatus, MeasureState
+from moderation.models import (
+    CaseNote,
+    CreditEvent,
+    Measure,
+    Notice,
+    NoticeDelivery,
+    PauseSwitch,
+    ReasonTemplate,
+    ReviewCase,
+    RuleTerm,
+    Submission,
+)
+
+_CASE_LIST_FIELDS = (
+    "id", "subject_uid", "reason", "status", "priority", "requires_supervisor", "articles", "due_at",
+    "created_at", "claim_expires_at", "decision", "account__id", "account__name", "account__uid",
+    "assignee__id", "assignee__username",
+)
+
+
+def case_list(*, user, filters: dict | None = None) -> QuerySet[ReviewCase]:
+    """Review cases the user may see, oldest due first (the order claim-next hands them out)."""
+    from moderation.filtersets import ReviewCaseFilterSet
+
+    if not user.has_perm("moderation.view_reviewcase"):
+        return ReviewCase.objects.none()
+    qs = (ReviewCase.objects.select_related("account", "assignee").only(*_CASE_LIST_FIELDS)
+          .order_by("due_at", "-priority", "id"))
+    if filters is not None:
+        qs = ReviewCaseFilterSet(filters, queryset=qs, user=user).qs
+    return qs
+
+
+def open_cases() -> QuerySet[ReviewCase]:
+    return ReviewCase.objects.filter(status__in=OPEN_CASE_STATUSES)
+
+
+def case_get(*, user, pk: int) -> ReviewCase:
+    if not user.has_perm("moderation.view_reviewcase"):
+        raise Http404
+    case = (ReviewCase.objects.select_related("account", "assignee", "decided_by", "qualification",
+                                              "org_certification").filter(pk=pk).first())
+    if case is None:
+        raise Http404(f"工单 {pk} 不存在")
+    return case
+
+
+def cases_for_bulk(*, user, ids) -> list[ReviewCase]:
+    ids = [int(i) for i in ids if str(i).isdigit()][:200]
+    return list(case_list(user=user).filter(pk__in=ids))
+
+
+def case_submission(case: ReviewCase) -> Submission | None:
+    """The submission whose proposed information the case is about: the pending one, else the latest."""
+    subs = list(case.submissions.order_by("-id")[:10])
+    for s in subs:
+        if s.status == "pending":
+            return s
+    return subs[0] if subs else None
+
+
+def case_timeline(case: ReviewCase) -> list[dict]:
+    """Internal notes and the case's audit entries, oldest first."""
+    rows = [{"at": n.created_at, "actor": n.author_label, "note": n.text, "event": "case.note"}
+            for n in CaseNote.objects.filter(case=case).order_by("created_at")[:200]]
+    entries = (AuditEntry.objects.filter(subject_type="moderation.reviewcase", subject_id=str(case.pk))
+               .only("id", "created_at", "actor_label", "event", "new").order_by("id")[:200])
+    rows += [{"at": e.created_at, "actor": e.actor_label, "event": e.event, "new": e.new or {}, "seq": e.pk}
+             for e in entries]
+    rows.sort(key=lambda r: (r["at"], r.get("seq", 0)))
+    return rows
+
+
+def case_notices(case: ReviewCase) -> list[Notice]:
+    return list(case.notices.prefetch_related(Prefetch("deliveries", queryset=NoticeDelivery.objects.order_by("id")))
+                .order_by("-id")[:20])
+
+
+def account_measures(account: Account | None) -> list[Measure]:
+    """Applied measures of an account, newest first, with their lift records."""
+    if account is None:
+        return []
+    return list(Measure.objects.filter(account=account, action=Measure.Action.APPLY)
+                .select_related("approved_by", "case")
+                .prefetch_related(Prefetch("lifted_by", queryset=Measure.objects.order_by("id")))
+                .order_by("-id")[:50])
+
+
+def credit_events(account: Account | None) -> list[CreditEvent]:
+    if account is None:
+        return []
+    return list(CreditEvent.objects.filter(account=account).order_by("-id")[:20])
+
+
+def related_accounts(*, account: Account | None, identity_hashes=(), name: str = "") -> list[dict]:
+    """Accounts closely related to this one (Art 10 ¶3): the same real-name identity, or a name
+    that normalises to the same key. Identity numbers are never read, only their keyed hashes."""
+    hashes = set(identity_hashes)
+    if account is not None:
+        hashes |= set(IdentityVerification.objects.filter(account=account).values_list("number_hash", flat=True))
+    key = account.name_key if account is not None and account.name_key else (ruleset.name_key(name) if name else "")
+    cond = Q()
+    if hashes:
+        cond |= Q(identities__number_hash__in=hashes)
+    if key:
+        cond |= Q(name_key=key)
+    if not cond:
+        return []
+    qs = Account.objects.filter(cond)
+    if account is not None:
+        qs = qs.exclude(pk=account.pk)
+    rows = []
+    by_identity = set()
+    if hashes:
+        by_identity = set(IdentityVerification.objects.filter(number_hash__in=hashes)
+                          .values_list("account_id", flat=True)[:100])
+    for other in qs.distinct().only("id", "uid", "name", "status", "name_key").order_by("-id")[:20]:
+        why = []
+        if other.pk in by_identity:
+            why.append("identity")
+        if key and other.name_key == key:
+            why.append("name")
+        rows.append({"account": other, "why": why})
+    return rows
+
+
+def earlier_cases(case: ReviewCase) -> list[ReviewCase]:
+    return list(ReviewCase.objects.filter(subject_uid=case.subject_uid).exclude(pk=case.pk)
+                .select_related("decided_by").only("id", "reason", "status", "decision", "decision_articles",
+                                                   "created_at", "decided_at", "decided_by__username")
+                .order_by("-id")[:20])
+
+
+def reason_templates(*, active_only: bool = True) -> QuerySet[ReasonTemplate]:
+    qs = ReasonTemplate.objects.all()
+    return qs.filter(is_active=True) if active_only else qs
+
+
+def measure_list(*, user, filters: dict | None = None) -> QuerySet[Measure]:
+    from moderation.filtersets import MeasureFilterSet
+
+    if not user.has_perm("moderation.view_measure"):
+        return Measure.objects.none()
+    qs = Measure.objects.select_related("account").only(
+        "id", "action", "kind", "state", "legal_basis", "reason", "reportable", "issued_by_label", "effective_from",
+        "expires_at", "created_at", "lifts_id", "account__id", "account__uid", "account__name",
+    ).order_by("-id")
+    if filters is not None:
+        qs = MeasureFilterSet(filters, queryset=qs).qs
+    return qs
+
+
+def pending_measures(*, user) -> QuerySet[Measure]:
+    if not user.has_perm("moderation.approve_measure"):
+        return Measure.objects.none()
+    return (Measure.objects.filter(state=MeasureState.PENDING_APPROVAL, action=Measure.Action.APPLY)
+            .select_related("account", "case").order_by("created_at"))
+
+
+def rule_term_list(*, user, filters: dict | None = None) -> QuerySet[RuleTerm]:
+    from moderation.filtersets import RuleTermFilterSet
+
+    if not user.has_perm("moderation.view_ruleterm"):
+        return RuleTerm.objects.none()
+    qs = RuleTerm.objects.all().order_by("-is_active", "category", "term")
+    if filters is not None:
+        qs = RuleTermFilterSet(filters, queryset=qs).qs
+    return qs
+
+
+def pauses_active(now=None) -> list[PauseSwitch]:
+    now = now or timezone.now()
+    return list(PauseSwitch.objects.filter(lifted_at__isnull=True, starts_at__lte=now)
+                .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now)).order_by("-id"))
+
+
+def dashboard_counts(*, user) -> dict:
+    now = timezone.now()
+    qs = open_cases()
+    return {
+        "open": qs.count(),
+        "overdue": qs.filter(due_at__lt=now).count(),
+        "mine": qs.filter(status=CaseStatus.CLAIMED, assignee=user).count(),
+    }

@@ -1,0 +1,202 @@
+"""Supervisor controls: Art 21 pause switches, lexicon terms and allow-list entries with a
+"try it" box, and the rejection-reason templates."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.cache import cache
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from core import ruleset
+from core.audit import record
+from core.views_generic import ObjectListView
+from moderation import selectors, services
+from moderation.context_processors import PAUSE_CACHE_KEY
+from moderation.filtersets import RuleTermFilterSet
+from moderation.forms import PauseForm, ReasonTemplateForm, RuleTermForm, TryForm, attach_error
+from moderation.models import PauseSwitch, ReasonTemplate, RuleTerm
+from moderation.services import ModerationError
+from moderation.tables import RuleTermTable
+from moderation.views.cases import field_label, highlight
+
+# ---------------------------------------------------------------------------------------------
+# Pause switches (Art 21)
+
+
+def _pause_changed():
+    transaction.on_commit(lambda: cache.delete(PAUSE_CACHE_KEY))
+    cache.delete(PAUSE_CACHE_KEY)
+
+
+@permission_required("moderation.view_pauseswitch", raise_exception=True)
+def pause_list(request):
+    can_manage = request.user.has_perm("moderation.manage_pause")
+    form = PauseForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if not can_manage:
+            return render(request, "403.html", status=403)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.pause_set(actor=request.user, scope=d["scope"], account_kind=d["account_kind"],
+                                   reason=d["reason"], ends_at=d["ends_at"])
+            except ModerationError as exc:
+                attach_error(form, exc)
+            else:
+                _pause_changed()
+                messages.warning(request, _("已暂停：新的请求将收到 503 及原因。"))
+                return redirect("moderation:pause_list")
+        status = 422
+    history = list(PauseSwitch.objects.select_related("created_by", "lifted_by").order_by("-id")[:100])
+    return render(request, "moderation/pauses.html", {
+        "title": _("暂停开关"), "active": selectors.pauses_active(), "history": history, "form": form,
+        "can_manage": can_manage,
+    }, status=status)
+
+
+@require_POST
+@permission_required("moderation.manage_pause", raise_exception=True)
+def pause_lift(request, pk):
+    switch = get_object_or_404(PauseSwitch, pk=pk)
+    try:
+        services.pause_lift(actor=request.user, switch=switch)
+    except ModerationError as exc:
+        messages.error(request, exc.message)
+    else:
+        _pause_changed()
+        messages.success(request, _("已解除暂停"))
+    return redirect("moderation:pause_list")
+
+
+# ---------------------------------------------------------------------------------------------
+# Rule terms and allow-list entries
+
+
+class RuleTermListView(ObjectListView):
+    permission_required = "moderation.view_ruleterm"
+    selector = staticmethod(selectors.rule_term_list)
+    filterset_class = RuleTermFilterSet
+    table_class = RuleTermTable
+    template_name = "moderation/rules.html"
+    title = gettext_lazy("规则管理")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["try_form"] = TryForm()
+        ctx["ruleset_version"] = ruleset.get_engine().version
+        return ctx
+
+
+def _term_form_view(request, instance: RuleTerm | None):
+    initial = None
+    if instance is not None:
+        initial = {f: getattr(instance, f) for f in ("term", "allow", "category", "article", "severity", "homophone",
+                                                      "note")}
+    form = RuleTermForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            term = services.rule_term_save(actor=request.user, instance=instance, **form.cleaned_data)
+        except ModerationError as exc:
+            attach_error(form, exc)
+        else:
+            messages.success(request, _("已保存词条「%(t)s」，规则集版本已更新为 %(v)s") % {
+                "t": term.term, "v": ruleset.get_engine().version})
+            return redirect("moderation:rule_list")
+    return render(request, "moderation/rule_form.html", {
+        "form": form, "instance": instance, "title": _("编辑词条") if instance else _("添加词条"),
+    }, status=422 if form.errors else 200)
+
+
+@permission_required("moderation.add_ruleterm", raise_exception=True)
+def rule_new(request):
+    return _term_form_view(request, None)
+
+
+@permission_required("moderation.change_ruleterm", raise_exception=True)
+def rule_edit(request, pk):
+    return _term_form_view(request, get_object_or_404(RuleTerm, pk=pk))
+
+
+@require_POST
+@permission_required("moderation.change_ruleterm", raise_exception=True)
+def rule_toggle(request, pk):
+    term = get_object_or_404(RuleTerm, pk=pk)
+    services.rule_term_set_active(actor=request.user, instance=term, active=not term.is_active)
+    messages.success(request, (_("已启用「%s」") if not term.is_active else _("已停用「%s」")) % term.term)
+    return redirect("moderation:rule_list")
+
+
+@permission_required("moderation.view_ruleterm", raise_exception=True)
+def rule_try(request):
+    """Run the current engine on a sample: the verdict, the rule-set version and the findings."""
+    form = TryForm(request.GET or None)
+    result = None
+    if form.is_bound and form.is_valid():
+        d = form.cleaned_data
+        info = {"name": d["name"], "bio": d["bio"]}
+        engine = ruleset.get_engine()
+        verdict = engine.check(info, {"account_type": d["account_type"] or "individual"})
+        findings = [f.to_dict() for f in verdict.findings]
+        numbered = list(enumerate(findings, start=1))
+        result = {
+            "decision": verdict.decision, "version": verdict.ruleset,
+            "fields": [{"label": field_label(name), "html": highlight(text, [(i, f) for i, f in numbered
+                                                                             if f["field"] == name])}
+                       for name, text in info.items() if text],
+            "findings": [{"n": i, **f} for i, f in numbered],
+        }
+    template = "moderation/partials/try_result.html" if getattr(request, "htmx", False) else "moderation/rule_try.html"
+    return render(request, template, {"form": form, "result": result, "title": _("试一试")})
+
+
+# ---------------------------------------------------------------------------------------------
+# Reason templates
+
+
+@permission_required("moderation.view_reasontemplate", raise_exception=True)
+def reason_list(request):
+    return render(request, "moderation/reason_list.html", {
+        "title": _("驳回理由模板"), "templates": list(selectors.reason_templates(active_only=False)),
+        "can_change": request.user.has_perm("moderation.change_reasontemplate"),
+    })
+
+
+def _reason_save(*, actor, form: ReasonTemplateForm) -> ReasonTemplate:
+    # moderation.services has no reason-template service yet: do the same thing here — one
+    # transaction, with its audit entry.
+    with transaction.atomic():
+        old = None
+        if form.instance.pk:
+            before = ReasonTemplate.objects.select_for_update().get(pk=form.instance.pk)
+            old = {"article": before.article, "title": before.title, "text": before.text, "is_active": before.is_active}
+        tpl = form.save()
+        record("reason_template.saved", actor=actor, subject=tpl, old=old,
+               new={"article": tpl.article, "title": tpl.title, "text": tpl.text, "is_active": tpl.is_active})
+    return tpl
+
+
+def _reason_form_view(request, instance):
+    form = ReasonTemplateForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        _reason_save(actor=request.user, form=form)
+        messages.success(request, _("已保存理由模板"))
+        return redirect("moderation:reason_list")
+    return render(request, "moderation/reason_form.html", {
+        "form": form, "instance": instance, "title": _("编辑理由模板") if instance else _("添加理由模板"),
+    }, status=422 if form.errors else 200)
+
+
+@permission_required("moderation.add_reasontemplate", raise_exception=True)
+def reason_new(request):
+    return _reason_form_view(request, None)
+
+
+@permission_required("moderation.change_reasontemplate", raise_exception=True)
+def reason_edit(request, pk):
+    return _reason_form_view(request, get_object_or_404(ReasonTemplate, pk=pk))
