@@ -47,19 +47,38 @@ CONTACT_RE = re.compile(
     r"|(?P<digits>[0-9](?<![0-9].)(?:" + _SEP + r"{0,3}[0-9]){4,15}(?![0-9]))"
 )
 
-#: Contexts that make a 5–11 digit number a QQ number.
+#: Contexts that make a 5–11 digit number a QQ number: qq, QQ号, 扣扣, 企鹅, and a lone q or Q with
+#: up to three separators (私我 q 1234567890, Q-87654321, ➕Q 87654321).
 QQ_BEFORE_RE = re.compile(
-    r"(?:qq|q\s?q|扣扣|抠抠|口口|球球|企鹅|企鵝|q号|q群|qq群|群号|q\s?[:：])[^0-9]{0,4}$|(?<![a-z])q$"
+    r"(?:qq|q\s?q|扣扣|抠抠|口口|球球|企鹅|企鵝|q号|q群|qq群|群号|q\s?[:：])[^0-9]{0,4}$"
+    r"|(?<![a-z0-9])q[\s:：\-_=~～/|.,，>+]{0,3}$"
 )
-#: WeChat solicitations that the key view cannot see: 薇❤ (a heart for 信) and +V / ＋vx.
+_HEARTS = "❤♥💗💕💖❣💓💞💘❥🧡💛💚💙💜🖤🤍🤎"
+#: WeChat solicitations that the key view cannot see: 薇❤ / V❤ (a heart for 信) and +V / ＋vx.
 WECHAT_RE = re.compile(
-    r"[薇威微][\s\ufe0f]*[❤♥💗💕💖❣💓💞💘❥🧡💛💚💙💜🖤🤍🤎]|(?<![a-z0-9])[+＋➕]\s?(?:vx|wx|v|微|薇|威)(?![a-z])",
+    r"[薇威微][\s\ufe0f]*[" + _HEARTS + r"]|(?<![a-z0-9])v[\s\ufe0f]*[" + _HEARTS + r"]"
+    r"|(?<![a-z0-9])[+＋➕]\s?(?:vx|wx|v|微|薇|威)(?![a-z])",
     re.IGNORECASE,
 )
+#: A one-character WeChat label that counts only with an id after it (V：abc12345, 薇：abc12345).
+WECHAT_LABEL_RE = re.compile(r"(?<![a-z0-9])(?:v|微|薇|威|徽)\s?[:：]", re.IGNORECASE)
 
-#: An account id right after a channel word (微信：abc_123, vx 13812345678).
+_DIGIT_WORDS = {
+    "zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4",
+    "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
+}  # fmt: skip
+_WORD = "zero|one|two|three|four|five|six|seven|eight|nine"
+#: A number spelled out in English words, possibly mixed with digits (one three eight 1234 5678).
+SPELLED_RE = re.compile(
+    r"(?<![a-z])(?:" + _WORD + r")(?:[\s\-_.,/|]{0,3}(?:" + _WORD + r"|oh|[0-9])){4,15}(?![a-z])"
+)
+_SPELLED_TOKEN_RE = re.compile(_WORD + r"|oh|[0-9]")
+#: Letters standing in for digits inside a number (l38l2345678, 1380O13800O): l and i for 1, o for 0.
+LETTER_DIGITS_RE = re.compile(r"(?<![a-z0-9])[0-9lio](?:[\s\-_.]{0,2}[0-9lio]){6,15}(?![a-z0-9])")
+
+#: An account id right after a channel word (微信：abc_123, vx 13812345678, tg: @abc_123).
 ID_AFTER_RE = re.compile(
-    r"[\s:：=\-~～]{0,3}(?:号|號|id)?[\s:：=\-~～]{0,3}([a-z][-_a-z0-9]{5,19}|[0-9][0-9\s\-]{4,14}[0-9])",
+    r"[\s:：=\-~～]{0,3}(?:号|號|id)?[\s:：=\-~～@]{0,3}([a-z][-_.a-z0-9]{4,19}[a-z0-9]|[0-9][0-9\s\-]{4,14}[0-9])",
     re.IGNORECASE,
 )
 #: Solicitation around a channel word (加微信, 微信同号, 私聊).
@@ -98,10 +117,20 @@ def digit_evasion(original: str, start: int, end: int) -> list[str]:
     return tags
 
 
-def _phone(digits: str) -> bool:
+def _phone(digits: str, plus: bool = False) -> bool:
+    """A valid Chinese phone number; with `plus` (a ``+`` or ``00`` before it) any valid
+    international number (+852 9123 4567, +86-10-12345678)."""
+    if plus or digits.startswith("00"):
+        try:
+            if phonenumbers.is_valid_number(phonenumbers.parse("+" + digits.removeprefix("00"))):
+                return True
+        except phonenumbers.NumberParseException:
+            pass
     if len(digits) in (13, 15) and digits.startswith(("86", "0086")):
         digits = digits[-11:]
     n = len(digits)
+    if n < 7:
+        return False
     if n == 11 and digits[0] == "1" and digits[1] in "3456789":
         pass
     elif digits[0] == "0" and 10 <= n <= 12:
@@ -136,14 +165,19 @@ def scan(original: str, view: str) -> list[ContactHit]:
         return hits
     if _ALPHA_RE.search(view, first.start()) is None and len(_DIGIT_RE.findall(view)) < 5:
         return hits
+    for m in WECHAT_LABEL_RE.finditer(view):
+        idspan = id_after(view, m.end())
+        if idspan and not any(h.start <= m.start() < h.end for h in hits):
+            hits.append(ContactHit("wechat", m.start(), idspan[1], original[m.start() : idspan[1]], []))
     for m in CONTACT_RE.finditer(view):
         kind = m.lastgroup
         s, e = m.span()
         if kind == "digits":
             digits = "".join(c for c in m.group() if c.isdigit())
-            if len(digits) >= 7 and _phone(digits):
+            plus = view[max(0, s - 2) : s].rstrip().endswith("+")
+            if len(digits) >= 7 and _phone(digits, plus):
                 hits.append(ContactHit("phone", s, e, digits, digit_evasion(original, s, e)))
-            elif 5 <= len(digits) <= 11 and QQ_BEFORE_RE.search(view, max(0, s - 12), s):
+            elif 5 <= len(digits) <= 11 and digits[0] != "0" and QQ_BEFORE_RE.search(view, max(0, s - 12), s):
                 hits.append(ContactHit("qq", s, e, digits, digit_evasion(original, s, e)))
         elif kind == "email":
             text = m.group()
@@ -166,7 +200,41 @@ def scan(original: str, view: str) -> list[ContactHit]:
             if _LETTER_DIGIT_RE.search(lowered):
                 tags.append("letter_variant")
             hits.append(ContactHit("url", s, e, text, _normalise_tags(tags, original, s, e)))
+    _scan_disguised_numbers(original, view, hits)
     return hits
+
+
+def _number_hit(view: str, s: int, digits: str) -> str:
+    """The kind of contact a disguised digit string is ('' if none)."""
+    if len(digits) >= 7 and _phone(digits):
+        return "phone"
+    if 5 <= len(digits) <= 11 and digits[0] != "0" and QQ_BEFORE_RE.search(view, max(0, s - 12), s):
+        return "qq"
+    return ""
+
+
+def _scan_disguised_numbers(original: str, view: str, hits: list[ContactHit]) -> None:
+    """Numbers spelled in English words (one three eight …) or with letters for digits (l38l…)."""
+    if not _ALPHA_RE.search(view):
+        return
+    for m in SPELLED_RE.finditer(view):
+        s, e = m.span()
+        digits = "".join(_DIGIT_WORDS.get(t, t) for t in _SPELLED_TOKEN_RE.findall(m.group()))
+        kind = _number_hit(view, s, digits)
+        if kind and not any(h.start < e and s < h.end for h in hits):
+            hits.append(ContactHit(kind, s, e, digits, ["digit_variant"]))
+    for m in LETTER_DIGITS_RE.finditer(view):
+        s, e = m.span()
+        run = "".join(c for c in m.group() if c.isalnum())
+        if sum(c.isdigit() for c in run) < 6 or run.isdigit():
+            continue
+        digits = run.translate(_LETTER_TO_DIGIT)
+        kind = _number_hit(view, s, digits)
+        if kind and not any(h.start < e and s < h.end for h in hits):
+            hits.append(ContactHit(kind, s, e, digits, ["letter_variant"]))
+
+
+_LETTER_TO_DIGIT = str.maketrans("lio", "110")
 
 
 def _normalise_tags(tags: list[str], original: str, s: int, e: int) -> list[str]:

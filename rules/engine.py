@@ -379,6 +379,7 @@ class Engine:
                             explanation=f"{ARTICLE_TEXT['8.6']}：{'头像' if fname == 'avatar' else '封面'}中含有二维码",
                         )
                     )
+        findings = _unique(findings)
         return Verdict(decision=decide(findings), ruleset=self.version, findings=tuple(findings))
 
     # -- internals -------------------------------------------------------------------------------
@@ -698,6 +699,28 @@ class Engine:
                     explanation="个人账号名称以企业名称形式出现，与个人真实信息不一致（第七条）",
                 )
             )
+
+
+def _unique(findings: list[Finding]) -> list[Finding]:
+    """One finding per (article, rule, field, span): the most severe, first seen on a tie. Two
+    lexicon entries (or a lexicon entry and a supervisor term) with the same key would otherwise
+    report the same thing twice."""
+    if len(findings) < 2:
+        return findings
+    best: dict[tuple[str, str, str, tuple[int, int]], int] = {}
+    out: list[Finding | None] = []
+    for f in findings:
+        k = (f.article, f.rule, f.field, f.span)
+        i = best.get(k)
+        if i is None:
+            best[k] = len(out)
+            out.append(f)
+        else:
+            prev = out[i]
+            if prev is not None and SEVERITY_RANK[f.severity] > SEVERITY_RANK[prev.severity]:
+                tags = tuple(dict.fromkeys(f.evasion + prev.evasion))
+                out[i] = Finding(f.article, f.rule, f.field, f.span, f.matched, f.term, tags, f.severity, f.explanation)
+    return [f for f in out if f is not None]
 
 
 def _allowed(s: int, e: int, article: str, allows: list[tuple[int, int, str]]) -> bool:

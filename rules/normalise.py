@@ -106,6 +106,24 @@ def read_pinyin(path: Path) -> dict[str, str]:
 
 _FULLWIDTH = range(0xFF01, 0xFF5F)
 
+#: Latin letters in disguise that NFKC leaves alone (Unicode names them after the letter they draw):
+#: small capitals ᴄ, negative circled 🅒 and negative squared 🅲 letters, and any other circled,
+#: squared, parenthesised, modifier, subscript or superscript form NFKC did not already undo.
+_LATIN_NAME_RE = re.compile(
+    r"^(?:LATIN LETTER SMALL CAPITAL|(?:NEGATIVE )?(?:CIRCLED|SQUARED|PARENTHESIZED) LATIN (?:SMALL|CAPITAL) LETTER"
+    r"|MODIFIER LETTER (?:SMALL|CAPITAL)|LATIN (?:SUBSCRIPT|SUPERSCRIPT) (?:SMALL|CAPITAL) LETTER"
+    r"|LATIN (?:SMALL|CAPITAL) LETTER) ([A-Z])(?: WITH [A-Z ]+)?$"
+)
+
+
+def latin_base(ch: str) -> str:
+    """The plain ASCII letter a non-ASCII Latin-looking character stands for ('' if none):
+    ᴄ → c, 🅒 → c, 🅲 → c, Ć → c, ǫ → o. ASCII characters and everything else give ''."""
+    if ch.isascii():
+        return ""
+    m = _LATIN_NAME_RE.match(unicodedata.name(ch, ""))
+    return m.group(1).lower() if m else ""
+
 
 class KeyNormaliser:
     """The key view (see module docstring): per-character translate table plus evasion tags."""
@@ -147,6 +165,7 @@ class KeyNormaliser:
                 tags.append("lookalike")
         # Look-alikes before lower-casing: Cyrillic Н imitates H, its lower case н does not imitate h.
         t = "".join(self.lookalikes.get(c, c) for c in s)
+        t = "".join(latin_base(c) or c for c in t)
         if t != s:
             tags.append("lookalike")
         s = t.lower()
@@ -159,7 +178,7 @@ class KeyNormaliser:
             tags.append("lookalike")
         s = t
         kept = "".join(c for c in s if _keep(c))
-        if kept != s:
+        if kept != s and not (kept and tags):  # ⒞ → (c): NFKC's own brackets are no separator
             tags.append("separator" if not kept else "symbol")
         return kept, tuple(tags)
 
@@ -275,6 +294,13 @@ def _contact_char(cp: int) -> str:
         s = ch
     if s in _DIGIT_VARIANTS:
         return _DIGIT_VARIANTS[s]
+    if not s.isascii():
+        d = unicodedata.digit(s, None)
+        if d is not None:
+            return str(d)  # other digit forms: superscript, negative circled, dingbat …
+        base = latin_base(s)
+        if base:
+            return base
     cat = unicodedata.category(s)
     if cat in ("So", "Sk", "Cf", "Mn", "Me", "Zs", "Cc") and s not in "\n":
         return " "
@@ -283,7 +309,11 @@ def _contact_char(cp: int) -> str:
 
 def contact_char_is_variant(ch: str) -> bool:
     """True when `ch` is a disguised digit (Chinese, 大写, circled, full-width …)."""
-    return ch in _DIGIT_VARIANTS or (0xFF10 <= ord(ch) <= 0xFF19)
+    return (
+        ch in _DIGIT_VARIANTS
+        or (0xFF10 <= ord(ch) <= 0xFF19)
+        or (not ch.isascii() and unicodedata.digit(ch, None) is not None)
+    )
 
 
 class ContactNormaliser:

@@ -241,3 +241,26 @@ def test_bad_image_bytes_do_not_raise(engine: rules.Engine) -> None:
 def test_lexicon_dir_and_lint_of_shipped_lexicons() -> None:
     assert rules.lint() == []
     assert rules.load().problems == []
+
+
+@pytest.mark.parametrize(
+    "info",
+    [
+        {"name": "王律师"},
+        {"name": "王律师", "bio": "王律师", "profession": "律师"},
+        {"name": "律师律师王律师"},
+        {"name": "北京市公安局北京市公安局", "bio": "加微信 abc12345 加微信 abc12345"},
+    ],
+)
+def test_no_identical_findings(info: dict) -> None:
+    """The same (article, rule, field, span) is reported once, also when a supervisor term repeats
+    a lexicon entry."""
+    extra = [
+        {"term": "律师", "article": "11", "category": "judicial"},
+        {"term": "律师", "article": "11", "category": "judicial", "severity": "reject"},
+        {"term": "公安局", "article": "8.2", "category": "organ"},
+    ]
+    for engine in (rules.load(), rules.load(extra=extra)):
+        v = engine.check(info)
+        keys = [(f.article, f.rule, f.field, f.span) for f in v.findings]
+        assert len(keys) == len(set(keys)), keys
