@@ -719,7 +719,9 @@ def _unique(findings: list[Finding]) -> list[Finding]:
             prev = out[i]
             if prev is not None and SEVERITY_RANK[f.severity] > SEVERITY_RANK[prev.severity]:
                 tags = tuple(dict.fromkeys(f.evasion + prev.evasion))
-                out[i] = Finding(f.article, f.rule, f.field, f.span, f.matched, f.term, tags, f.severity, f.explanation)
+                out[i] = Finding(
+                    f.article, f.rule, f.field, f.span, f.matched, f.term, tags, f.severity, f.explanation
+                )
     return [f for f in out if f is not None]
 
 
