@@ -18,7 +18,7 @@ from accounts.models import TEXT_INFO_FIELDS, Account
 from core.diff import info_diff
 from core.views_generic import ObjectListView
 from moderation import selectors, services
-from moderation.choices import OPEN_CASE_STATUSES, CaseReason, CaseStatus
+from moderation.choices import OPEN_CASE_STATUSES, CaseDecision, CaseReason, CaseStatus, Decision
 from moderation.filtersets import ReviewCaseFilterSet
 from moderation.forms import BulkForm, DecisionForm, NoteForm, ReassignForm, ReleaseForm, attach_error
 from moderation.models import ReviewCase
@@ -32,6 +32,10 @@ EVASION_LABELS = {
     "homophone": "谐音", "lookalike": "形近字", "look_alike": "形近字", "digit_variant": "数字变体", "digits": "数字变体",
     "pinyin": "拼音", "case": "大小写", "emoji": "表情符号", "zero_width": "零宽字符",
 }
+
+
+SEVERITY_LABELS = dict(Decision.choices)
+DECISION_LABELS = dict(CaseDecision.choices)
 
 
 def field_label(name: str) -> str:
@@ -148,7 +152,8 @@ def _info_blocks(case: ReviewCase, submission):
         rows.append({
             "n": i, "article": f.get("article", ""), "article_title": ARTICLE_TITLES.get(f.get("article", ""), ""),
             "rule": f.get("rule", ""), "field": field_label(f.get("field", "")), "matched": f.get("matched", ""),
-            "term": f.get("term", ""), "severity": f.get("severity", ""), "explanation": f.get("explanation", ""),
+            "term": f.get("term", ""), "severity": f.get("severity", ""),
+            "severity_label": SEVERITY_LABELS.get(f.get("severity", ""), f.get("severity", "")), "explanation": f.get("explanation", ""),
             "evasion": [EVASION_LABELS.get(e, e) for e in f.get("evasion") or []],
         })
     return {"current": current, "proposed_rows": proposed_rows, "diffs": diffs, "findings": rows,
@@ -189,6 +194,7 @@ def _case_context(request, case: ReviewCase, **forms) -> dict:
             name=(submission.info.get("name", "") if submission else "")),
         "earlier_cases": selectors.earlier_cases(case),
         "timeline": selectors.case_timeline(case),
+        "decision_labels": DECISION_LABELS,
         "notices": selectors.case_notices(case),
         "panels": panels,
         "can_decide": user.has_perm("moderation.decide_case") and not strict_blocked and case.is_open
