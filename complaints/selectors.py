@@ -52,7 +52,7 @@ def complaint_by_code(*, code: str) -> Complaint | None:
 
 
 def complaint_history(complaint: Complaint) -> QuerySet[AuditEntry]:
-    return AuditEntry.objects.filter(subject_type="complaints.complaint", subject_id=str(complaint.pk)).order_by("seq")
+    return AuditEntry.objects.filter(subject_type="complaints.complaint", subject_id=str(complaint.pk)).order_by("id")
 
 
 def clock(complaint: Complaint, cal: workdays.WorkCalendar | None = None) -> list[dict]:

@@ -16,7 +16,7 @@ S = ComplaintStatus
 
 def events(complaint):
     return list(AuditEntry.objects.filter(subject_type="complaints.complaint", subject_id=str(complaint.pk))
-                .order_by("seq").values_list("event", flat=True))
+                .order_by("id").values_list("event", flat=True))
 
 
 def test_happy_path_with_audit_entries(target, file_complaint, moderator):

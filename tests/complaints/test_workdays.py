@@ -100,7 +100,7 @@ def test_holiday_edits_are_audited(supervisor):
     h = workdays.holiday_set(actor=supervisor, date=D(2027, 2, 6), kind="holiday", name="春节")
     workdays.holiday_set(actor=supervisor, date=D(2027, 2, 6), kind="holiday", name="春节（除夕）")
     workdays.holiday_delete(actor=supervisor, holiday=h)
-    events = list(AuditEntry.objects.filter(subject_type="core.holiday").order_by("seq").values_list("event", "old"))
+    events = list(AuditEntry.objects.filter(subject_type="core.holiday").order_by("id").values_list("event", "old"))
     assert [e for e, _ in events] == ["holiday.set", "holiday.set", "holiday.deleted"]
     assert events[1][1] == {"kind": "holiday", "name": "春节"}
 
