@@ -11,8 +11,9 @@ A lexicon file in ``rules/lexicons/`` is UTF-8 text, one entry per line::
 ``key=value`` options or bare flags (``homophone``). Kinds:
 
 - ``term``: a finding wherever it occurs in one of its ``fields``;
-- ``division`` / ``country`` / ``brand`` / ``landmark``: never a finding alone, only as the prefix
-  of a ``suffix`` entry whose ``prefix=`` names that kind (北京 + 公安局, 京东 + 客服);
+- ``division`` / ``country`` / ``brand`` / ``landmark`` / ``trade`` / ``goods``: never a finding
+  alone, only as the prefix of a ``suffix`` entry whose ``prefix=`` names that kind (北京 + 公安局,
+  京东 + 客服, 出售 + 银行卡, 银行卡 + 回收);
 - ``suffix``: a finding after its prefix kind, at most ``gap`` characters apart; ``alone=`` gives
   a severity when it stands alone;
 - ``qualification``: an Art 11 claim in ``domain``, no finding when the context holds that domain;
@@ -35,9 +36,23 @@ LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
 TABLE_FILES = frozenset({"pinyin.txt", "t2s.txt", "lookalikes.txt"})
 
 KINDS = frozenset(
-    {"term", "division", "country", "brand", "landmark", "suffix", "qualification", "channel", "allow"}
+    {
+        "term",
+        "division",
+        "country",
+        "brand",
+        "landmark",
+        "trade",
+        "goods",
+        "suffix",
+        "qualification",
+        "channel",
+        "allow",
+    }
 )
-PREFIX_KINDS = frozenset({"division", "country", "brand", "landmark"})
+#: Kinds that are never a finding alone, only as the prefix of a ``suffix`` entry: 北京 + 公安局,
+#: 美国 + 大使馆, 京东 + 客服, 故宫 + 官方, 出售 (trade) + 银行卡, 银行卡 (goods) + 出售.
+PREFIX_KINDS = frozenset({"division", "country", "brand", "landmark", "trade", "goods"})
 SEVERITIES = frozenset({"review", "strict_review", "reject"})
 FIELD_BITS: dict[str, int] = {name: 1 << i for i, name in enumerate(TEXT_FIELDS)}
 ALL_FIELDS = sum(FIELD_BITS.values())

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .lexicon import LEXICON_DIR, Entry, load_dir
+from .lexicon import LEXICON_DIR, PREFIX_KINDS, Entry, load_dir
 from .normalise import read_lookalikes
 
 _DENY_KINDS = frozenset({"term", "suffix", "qualification", "channel"})
@@ -60,7 +60,7 @@ def _duplicates(entries: list[Entry]) -> list[str]:
         first = seen.get(ident)
         if first is None:
             seen[ident] = e
-        elif e.kind in ("division", "country", "brand", "landmark") or _meaning(first) == _meaning(e):
+        elif e.kind in PREFIX_KINDS or _meaning(first) == _meaning(e):
             if e.kind not in ("division",):  # divisions share short names by design (朝阳)
                 out.append(f"{e.source}: duplicate of {first.source} ({e.term!r} ~ {first.term!r})")
         else:

@@ -12,7 +12,14 @@ import rules
 from rules.lexicon import LEXICON_DIR, load_dir
 
 ENTRIES, PROBLEMS = load_dir(LEXICON_DIR)
-PREFIX_SAMPLE = {"division": "北京市", "country": "美国", "brand": "京东", "landmark": "故宫"}
+PREFIX_SAMPLE = {
+    "division": "北京市",
+    "country": "美国",
+    "brand": "京东",
+    "landmark": "西湖",
+    "trade": "出售",
+    "goods": "银行卡",
+}
 
 
 @pytest.fixture(scope="module")
@@ -53,3 +60,13 @@ def test_divisions_alone_are_not_findings(engine: rules.Engine) -> None:
     assert len(divisions) > 5000
     flagged = [d for d in divisions[::7] if engine.check({"name": d + "美食"}).decision != "allow"]
     assert flagged == []
+
+
+@pytest.mark.parametrize(
+    "entry", [e for e in ENTRIES if e.kind in ("trade", "goods")], ids=lambda e: e.source
+)
+def test_trade_and_goods_alone_are_not_findings(engine: rules.Engine, entry) -> None:
+    """出售 alone (出售二手书) and 银行卡 alone (办理银行卡业务) are ordinary words; only together
+    (出售银行卡, 银行卡回收) are they an illegal trade (Art 8 item 8)."""
+    verdict = engine.check({"name": "小王", "bio": "本店" + entry.term + "说明"})
+    assert not [f for f in verdict.findings if f.article == "8.8"], verdict.findings
