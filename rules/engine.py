@@ -26,7 +26,7 @@ from typing import Any
 
 import ahocorasick
 
-from . import contact, images
+from . import claims, contact, images
 from .lexicon import (
     FIELD_BITS,
     LEXICON_DIR,
@@ -436,7 +436,8 @@ class Engine:
                         raw.append((e - klen, e, entry, via))
         cview = text.translate(self._contact.table)
         contacts = contact.scan(text, cview)
-        if not raw and not contacts:
+        numeric = claims.scan(text)
+        if not raw and not contacts and not numeric:
             return
 
         allows: list[tuple[int, int, str]] = []
@@ -568,6 +569,11 @@ class Engine:
                     c.evasion,
                     severity,
                 )
+            )
+        for cs, ce, kind in numeric:
+            what = "夸大减肥效果" if kind == "slim" else "夸大收益承诺"
+            field_findings.append(
+                self._finding("8.7", f"pattern.{kind}", fname, text, cs, ce, what, [], "reject")
             )
         out.extend(_dedupe(field_findings))
 
