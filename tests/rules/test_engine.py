@@ -264,3 +264,29 @@ def test_no_identical_findings(info: dict) -> None:
         v = engine.check(info)
         keys = [(f.article, f.rule, f.field, f.span) for f in v.findings]
         assert len(keys) == len(set(keys)), keys
+
+
+def test_latin_lookalikes_by_unicode_name() -> None:
+    from rules.normalise import latin_base
+
+    assert [latin_base(c) for c in "ᴄ🅒🅲ĆǫᵛA中"] == ["c", "c", "c", "c", "o", "v", "", ""]
+
+
+@pytest.mark.parametrize(
+    ("bio", "decision"),
+    [
+        ("三十天瘦二十斤不反弹", "reject"),
+        ("宝妈在家日入800+", "reject"),
+        ("减肥第30天，掉了2斤", "allow"),
+        ("月薪三千的快乐打工人", "allow"),
+        ("私我 q 1234567890", "reject"),
+        ("Q1季度目标 12345", "allow"),
+        ("one three eight one two three four five six seven eight", "reject"),
+        ("one day one step", "allow"),
+        ("l38l2345678", "reject"),
+        ("tg: @lin_shop", "reject"),
+        ("坐飞机去三亚", "allow"),
+    ],
+)
+def test_numeric_claims_and_disguised_contacts(engine: rules.Engine, bio: str, decision: str) -> None:
+    assert engine.check({"name": "小林", "bio": bio}).decision == decision
