@@ -88,3 +88,20 @@ def error_404(request, exception=None):
 
 def error_500(request):
     return render(request, "500.html", status=500)
+
+
+def media(request, path):
+    """Uploaded images and evidence, for signed-in staff only (never public: they can hold
+    personal information). Production may put X-Accel-Redirect in front; the check stays here."""
+    from django.contrib.auth.views import redirect_to_login
+    from django.core.exceptions import PermissionDenied
+    from django.views.static import serve
+
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not request.user.has_perm("accounts.view_account"):
+        raise PermissionDenied
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

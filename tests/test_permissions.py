@@ -49,3 +49,14 @@ def test_reveal_post_needs_reason_and_is_recorded(login, supervisor, subject):
 def test_moderator_cannot_post_reveal(login, moderator, subject):
     r = login(moderator).post(f"/accounts/identities/{subject['identity']}/reveal/", {"reason": "看看而已啊"})
     assert r.status_code == 403
+
+
+def test_media_for_staff_only(login, moderator, nobody, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "a.png").write_bytes(b"\x89PNG\r\n\x1a\n0000")
+    assert login(None).get("/media/images/a.png").status_code == 302
+    assert login(nobody).get("/media/images/a.png").status_code == 403
+    r = login(moderator).get("/media/images/a.png")
+    assert r.status_code == 200 and r["Cache-Control"].startswith("private")
+    assert login(moderator).get("/media/../../etc/passwd").status_code in (400, 404)

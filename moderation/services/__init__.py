@@ -28,7 +28,7 @@ from moderation.services.measures import (
 from moderation.services.notices import notice_create, notice_deliver, retry_due_deliveries
 from moderation.services.pauses import active_pause, pause_lift, pause_set
 from moderation.services.pipeline import submission_process
-from moderation.services.rulesets import rule_term_save, rule_term_set_active
+from moderation.services.rulesets import reason_template_save, rule_term_save, rule_term_set_active
 
 __all__ = [
     "ModerationError",
@@ -50,6 +50,7 @@ __all__ = [
     "notice_deliver",
     "pause_lift",
     "pause_set",
+    "reason_template_save",
     "release_expired_claims",
     "retry_due_deliveries",
     "rule_term_save",

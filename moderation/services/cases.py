@@ -112,6 +112,8 @@ def case_claim_next(*, actor, reason: str | None = None) -> ReviewCase | None:
     concurrency (``SELECT … FOR UPDATE SKIP LOCKED``). Abandoned (expired) claims count as
     claimable. On PostgreSQL it is one statement: each branch walks an index to the queue head,
     so the backlog size does not matter."""
+    if not actor.has_perm("moderation.decide_case"):
+        raise ModerationError("没有处理工单的权限", code="forbidden", status=403)
     now = timezone.now()
     expires = now + dt.timedelta(minutes=policy.get("claim_minutes"))
     if connection.vendor == "postgresql":
@@ -154,6 +156,8 @@ def _claim(case: ReviewCase, actor, now) -> None:
 
 @transaction.atomic
 def case_claim(*, actor, case: ReviewCase) -> ReviewCase:
+    if not actor.has_perm("moderation.decide_case"):
+        raise ModerationError("没有处理工单的权限", code="forbidden", status=403)
     case = ReviewCase.objects.select_for_update().get(pk=case.pk)
     now = timezone.now()
     if case.status == CaseStatus.CLAIMED and case.assignee_id not in (None, actor.pk) and case.claim_expires_at > now:
@@ -221,6 +225,8 @@ def release_expired_claims() -> int:
 @transaction.atomic
 def case_add_note(*, actor, case: ReviewCase, text: str) -> CaseNote:
     """An internal note (staff only; never copied into a notice)."""
+    if not actor.has_perm("moderation.add_casenote"):
+        raise ModerationError("没有添加备注的权限", code="forbidden", status=403)
     text = (text or "").strip()
     if not text:
         raise ModerationError("备注不能为空", field="text")
@@ -274,6 +280,8 @@ def case_decide(*, actor, case: ReviewCase, decision: str, articles: list[str] |
     if decision == CaseDecision.APPROVE_WITH_LABEL and case.reason != CaseReason.QUALIFICATION and not label_domain:
         raise ModerationError("请选择要加注的资质领域", field="label_domain")
 
+    if decision == CaseDecision.NO_ACTION and case.submissions.filter(status="pending").exists():
+        raise ModerationError("该工单有待核验的注册或变更，请选择通过或驳回", field="decision")
     approve = decision in (CaseDecision.APPROVE, CaseDecision.APPROVE_WITH_LABEL)
     for submission in case.submissions.filter(status="pending").order_by("id"):
         if approve:

@@ -118,6 +118,8 @@ def measure_apply(*, actor, account: Account, kind: str, legal_basis: list[str],
     """Take an Art 17 measure. ``close`` and ``ban_reregistration`` wait for a second person's
     approval (a supervisor other than the proposer); the others take effect at once."""
     kind = MeasureKind(kind)
+    if _user(actor) is not None and not actor.has_perm("moderation.add_measure"):
+        raise ModerationError("没有采取处置措施的权限", code="forbidden", status=403)
     _validate(kind, legal_basis, reason, functions, expires_at)
     account = Account.objects.select_for_update().get(pk=account.pk)
     if account.status in (AccountStatus.CLOSED, AccountStatus.BANNED) and kind != MeasureKind.BAN_REREGISTRATION:
@@ -178,6 +180,10 @@ def measure_lift(*, actor, measure: Measure, reason: str, end_state: str = Measu
     measure = Measure.objects.select_for_update().get(pk=measure.pk)
     if measure.action != Measure.Action.APPLY or measure.state != MeasureState.ACTIVE:
         raise ModerationError("只能解除生效中的措施", code="illegal_transition", status=409)
+    if actor is not None and _user(actor) is not None:
+        needed = "moderation.approve_measure" if measure.kind in FOUR_EYES_KINDS else "moderation.add_measure"
+        if not actor.has_perm(needed):
+            raise ModerationError("没有解除此措施的权限", code="forbidden", status=403)
     if len((reason or "").strip()) < 2:
         raise ModerationError("须填写解除理由", field="reason")
     now = timezone.now()

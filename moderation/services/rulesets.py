@@ -11,7 +11,7 @@ from django.db.models import F
 
 from core.audit import record
 from moderation.choices import Decision
-from moderation.models import RuleSetVersion, RuleTerm
+from moderation.models import ReasonTemplate, RuleSetVersion, RuleTerm
 from moderation.services.errors import ModerationError
 
 CACHE_KEY = "qinglang:ruleset:counter"
@@ -90,4 +90,30 @@ def rule_term_set_active(*, actor, instance: RuleTerm, active: bool) -> RuleTerm
     _bump()
     record("rule_term.enabled" if active else "rule_term.disabled", actor=actor, subject=instance,
            new={"term": instance.term, "category": instance.category})
+    return instance
+
+
+@transaction.atomic
+def reason_template_save(*, actor, article: str, title: str, text: str, is_active: bool = True,
+                         instance: ReasonTemplate | None = None) -> ReasonTemplate:
+    """Add or edit a rejection-reason template (supervisors; audited)."""
+    if not actor.has_perm("moderation.change_reasontemplate" if instance else "moderation.add_reasontemplate"):
+        raise ModerationError("没有编辑理由模板的权限", code="forbidden", status=403)
+    if article not in ARTICLES | {"10.3", "17"}:
+        raise ModerationError(f"未知条款 {article}", field="article")
+    if not (title or "").strip():
+        raise ModerationError("须填写标题", field="title")
+    if len((text or "").strip()) < 4:
+        raise ModerationError("说明至少 4 个字", field="text")
+    old = None
+    if instance is not None:
+        instance = ReasonTemplate.objects.select_for_update().get(pk=instance.pk)
+        old = {"article": instance.article, "title": instance.title, "text": instance.text,
+               "is_active": instance.is_active}
+    else:
+        instance = ReasonTemplate()
+    instance.article, instance.title, instance.text, instance.is_active = article, title.strip(), text.strip(), is_active
+    instance.save()
+    record("reason_template.saved", actor=actor, subject=instance, old=old,
+           new={"article": article, "title": instance.title, "text": instance.text, "is_active": is_active})
     return instance

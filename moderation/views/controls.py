@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core import ruleset
-from core.audit import record
 from core.views_generic import ObjectListView
 from moderation import selectors, services
 from moderation.context_processors import PAUSE_CACHE_KEY
@@ -168,25 +167,22 @@ def reason_list(request):
 
 
 def _reason_save(*, actor, form: ReasonTemplateForm) -> ReasonTemplate:
-    # moderation.services has no reason-template service yet: do the same thing here — one
-    # transaction, with its audit entry.
-    with transaction.atomic():
-        old = None
-        if form.instance.pk:
-            before = ReasonTemplate.objects.select_for_update().get(pk=form.instance.pk)
-            old = {"article": before.article, "title": before.title, "text": before.text, "is_active": before.is_active}
-        tpl = form.save()
-        record("reason_template.saved", actor=actor, subject=tpl, old=old,
-               new={"article": tpl.article, "title": tpl.title, "text": tpl.text, "is_active": tpl.is_active})
-    return tpl
+    data = form.cleaned_data
+    return services.reason_template_save(
+        actor=actor, article=data["article"], title=data["title"], text=data["text"], is_active=data["is_active"],
+        instance=form.instance if form.instance.pk else None)
 
 
 def _reason_form_view(request, instance):
     form = ReasonTemplateForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        _reason_save(actor=request.user, form=form)
-        messages.success(request, _("已保存理由模板"))
-        return redirect("moderation:reason_list")
+        try:
+            _reason_save(actor=request.user, form=form)
+        except services.ModerationError as exc:
+            attach_error(form, exc)
+        else:
+            messages.success(request, _("已保存理由模板"))
+            return redirect("moderation:reason_list")
     return render(request, "moderation/reason_form.html", {
         "form": form, "instance": instance, "title": _("编辑理由模板") if instance else _("添加理由模板"),
     }, status=422 if form.errors else 200)

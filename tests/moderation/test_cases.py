@@ -122,3 +122,33 @@ def test_claim_next_under_concurrency_never_hands_a_case_out_twice(make_account)
     assert len(ids) == 60 and len(set(ids)) == 60
     assert len({u for u, _pk in claimed}) > 1
     assert ReviewCase.objects.filter(status="claimed").count() == 60
+
+
+def test_services_check_permissions(make_account, nobody, moderator, supervisor, supervisor2):
+    case = services.case_open(actor=None, account=make_account(), reason=CaseReason.CHANGE, source="t")
+    for call in (lambda: services.case_claim(actor=nobody, case=case),
+                 lambda: services.case_claim_next(actor=nobody),
+                 lambda: services.case_add_note(actor=nobody, case=case, text="x")):
+        with pytest.raises(services.ModerationError) as err:
+            call()
+        assert err.value.status == 403
+    from moderation.choices import MeasureKind
+
+    account = make_account()
+    with pytest.raises(services.ModerationError):
+        services.measure_apply(actor=nobody, account=account, kind=MeasureKind.WARNING, legal_basis=["8.7"], reason="夸大")
+    m = services.measure_apply(actor=supervisor, account=account, kind=MeasureKind.CLOSE, legal_basis=["8.2"], reason="冒充")
+    services.measure_approve(actor=supervisor2, measure=m)
+    with pytest.raises(services.ModerationError) as err:
+        services.measure_lift(actor=moderator, measure=m, reason="我想解除")
+    assert err.value.status == 403
+    services.measure_lift(actor=supervisor, measure=m, reason="复议撤销")
+
+
+def test_no_action_refused_while_submissions_wait(submit, make_account, moderator):
+    make_account(uid="na1", name="小明")
+    _s, body = submit("na1", {"name": "张医生"}, kind="change")
+    case = ReviewCase.objects.get(pk=body["case_id"])
+    with pytest.raises(services.ModerationError) as err:
+        services.case_decide(actor=moderator, case=case, decision="no_action")
+    assert err.value.field == "decision"
