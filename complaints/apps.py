@@ -38,6 +38,13 @@ class ComplaintsConfig(AppConfig):
         register_post_seed_hook(demo.seed)
         self._subscribe_to_moderation()
 
+        from accounts.views import account_panels
+        from moderation.views import register_case_panel
+
+        register_case_panel(panels.case_complaints_panel)
+        if panels.account_complaints_panel not in account_panels:
+            account_panels.append(panels.account_complaints_panel)
+
     @staticmethod
     def _subscribe_to_moderation():
         """moderation calls its ``case_decided_listeners`` when a review case is decided; the

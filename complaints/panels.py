@@ -29,3 +29,36 @@ def alerts_panel(request):
         return None
     count = SlaAlert.objects.filter(acknowledged_at__isnull=True).count()
     return {"title": _("未读时限提醒"), "value": count, "url": reverse("complaints:alerts")}
+
+
+def case_complaints_panel(request, case):
+    """On a review case page: the complaints linked to the case or about its account (Art 19)."""
+    from django.db.models import Q
+    from django.utils.translation import gettext as _t
+
+    from complaints.models import Complaint
+
+    if not request.user.has_perm("complaints.view_complaint"):
+        return None
+    cond = Q(review_case_id=case.pk)
+    if case.account_id:
+        cond |= Q(account_id=case.account_id)
+    complaints = list(Complaint.objects.filter(cond).order_by("-received_at")[:20])
+    if not complaints:
+        return None
+    return {"template": "complaints/partials/case_panel.html", "title": _t("相关投诉举报"), "complaints": complaints,
+            "case": case}
+
+
+def account_complaints_panel(request, account):
+    """On an account page: complaints about the account."""
+    from django.utils.translation import gettext as _t
+
+    from complaints.models import Complaint
+
+    if not request.user.has_perm("complaints.view_complaint"):
+        return None
+    complaints = list(Complaint.objects.filter(account=account).order_by("-received_at")[:20])
+    if not complaints:
+        return None
+    return {"template": "complaints/partials/case_panel.html", "title": _t("投诉举报"), "complaints": complaints}

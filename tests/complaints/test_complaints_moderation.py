@@ -6,12 +6,10 @@ import pytest
 from complaints import services
 from complaints.choices import ComplaintStatus
 from complaints.models import Complaint
+from moderation import services as moderation_services
 
 S = ComplaintStatus
 
-moderation_services = pytest.importorskip("moderation.services")
-pytestmark = pytest.mark.skipif(not hasattr(moderation_services, "case_open"),
-                                reason="moderation.services.case_open not available")
 
 
 def _to_handling(complaint, user):
@@ -68,3 +66,12 @@ def test_hook_ignores_complaints_not_in_handling(target, file_complaint, moderat
 
     assert services.complaint_case_decided(case=Case(), actor=None) == []
     assert Complaint.objects.get(pk=c.pk).outcome == "已先行答复投诉人"
+
+
+def test_case_and_account_pages_show_the_complaints(target, file_complaint, moderator, login):
+    complaint = _to_handling(file_complaint(), moderator)
+    c = login(moderator)
+    html = c.get(f"/moderation/cases/{complaint.review_case_id}/").content.decode()
+    assert complaint.tracking_code in html and "相关投诉举报" in html
+    html = c.get(f"/accounts/{target.uid}/").content.decode()
+    assert complaint.tracking_code in html
