@@ -10,18 +10,21 @@ Run: ``.venv/bin/python bench/rules_bench.py [--profiles N]``
 
 from __future__ import annotations
 
-import argparse
-import gc
-import io
-import os
-import random
-import statistics
 import sys
-import time
-import tracemalloc
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# bench/queue.py is named like the stdlib's ``queue``: keep this folder off the import path.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [str(_HERE.parent)] + [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+
+import argparse  # noqa: E402
+import gc  # noqa: E402
+import io  # noqa: E402
+import os  # noqa: E402
+import random  # noqa: E402
+import statistics  # noqa: E402
+import time  # noqa: E402
+import tracemalloc  # noqa: E402
 
 import ahocorasick  # noqa: E402
 
