@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts import services as account_services
@@ -33,7 +33,7 @@ from moderation.choices import (
     SubmissionKind,
     SubmissionStatus,
 )
-from moderation.models import BlockedIdentity, Measure, Submission
+from moderation.models import Measure, Submission
 from moderation.services.errors import ModerationError
 
 CLOSED_STATUSES = (AccountStatus.CLOSED, AccountStatus.BANNED)
@@ -94,6 +94,26 @@ def _context(data: SubmissionInput, account: Account | None) -> dict:
             "qualifications": sorted(set(qualifications))}
 
 
+_CLOSENESS_SQL = """
+SELECT EXISTS(SELECT 1 FROM moderation_blockedidentity WHERE number_hash = %s AND lifted_at IS NULL),
+       EXISTS(SELECT 1 FROM accounts_identityverification iv JOIN accounts_account a ON a.id = iv.account_id
+               WHERE iv.number_hash = %s AND a.status IN ('closed', 'banned')),
+       EXISTS(SELECT 1 FROM accounts_account WHERE name_key = %s AND status IN ('closed', 'banned') AND id <> %s)
+"""
+
+
+def _closeness(*, identity_hash: str, name_key: str, account_id: int) -> tuple[bool, bool, bool]:
+    """Art 10 ¶3 in one round trip: (identity banned, identity used by a closed account, name
+    normalises to a closed account's name). Empty inputs never match."""
+    if not identity_hash and not name_key:
+        return False, False, False
+    with connection.cursor() as cur:
+        # NULL never equals anything, so an absent identity or name matches nothing.
+        cur.execute(_CLOSENESS_SQL, [identity_hash or None, identity_hash or None, name_key or None, account_id])
+        banned, closed_identity, closed_name = cur.fetchone()
+    return bool(banned), bool(closed_identity), bool(closed_name)
+
+
 def _response(submission: Submission) -> dict:
     reasons = [{"article": f["article"], "field": f["field"], "explanation": f["explanation"]}
                for f in submission.findings if f.get("severity") == submission.decision or submission.decision == "reject"]
@@ -147,25 +167,22 @@ def submission_process(*, client, data: SubmissionInput) -> tuple[Submission, bo
 
     findings: list[dict] = []
     identity = data.identity
-    if identity is not None:
-        if BlockedIdentity.objects.filter(number_hash=identity.number_hash, lifted_at__isnull=True).exists():
-            findings.append(_finding("10.3", "banned_identity", "identity", Decision.REJECT,
-                                     "该身份信息关联的账号已被禁止重新注册"))
-        elif data.kind == SubmissionKind.REGISTRATION and Account.objects.filter(
-                identities__number_hash=identity.number_hash, status__in=CLOSED_STATUSES).exists():
-            findings.append(_finding("10.3", "related_closed_identity", "identity", Decision.STRICT_REVIEW,
-                                     "该身份信息曾注册被关闭的账号，需从严核验"))
     merged = {f: getattr(account, f) for f in TEXT_INFO_FIELDS} if account is not None else {}
     merged.update({k: (v or "") for k, v in data.info.items()})
     new_name = merged.get("name", "")
-    if new_name and (account is None or new_name != account.name):
-        key = ruleset.name_key(new_name)
-        closed = Account.objects.filter(name_key=key, status__in=CLOSED_STATUSES)
-        if account is not None:
-            closed = closed.exclude(pk=account.pk)
-        if key and closed.exists():
-            findings.append(_finding("10.3", "related_closed_name", "name", Decision.STRICT_REVIEW,
-                                     "名称与已关闭账号的名称高度近似，需从严核验", matched=new_name))
+    name_key = ruleset.name_key(new_name) if new_name and (account is None or new_name != account.name) else ""
+    banned, closed_identity, closed_name = _closeness(
+        identity_hash=identity.number_hash if identity is not None else "", name_key=name_key,
+        account_id=account.pk if account is not None else 0)
+    if banned:
+        findings.append(_finding("10.3", "banned_identity", "identity", Decision.REJECT,
+                                 "该身份信息关联的账号已被禁止重新注册"))
+    elif closed_identity and data.kind == SubmissionKind.REGISTRATION:
+        findings.append(_finding("10.3", "related_closed_identity", "identity", Decision.STRICT_REVIEW,
+                                 "该身份信息曾注册被关闭的账号，需从严核验"))
+    if closed_name:
+        findings.append(_finding("10.3", "related_closed_name", "name", Decision.STRICT_REVIEW,
+                                 "名称与已关闭账号的名称高度近似，需从严核验", matched=new_name))
     engine = ruleset.get_engine()
     context = _context(data, account)
     verdict = engine.check({**merged, "avatar": data.avatar[0] if data.avatar else None,
