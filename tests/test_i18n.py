@@ -2,8 +2,9 @@
 
 The source language is Simplified Chinese (msgids are Chinese); ``locale/en/LC_MESSAGES`` holds the
 English translation. Both the ``.po`` and the compiled ``.mo`` are committed, so a machine without
-GNU gettext serves English too. After adding UI text, run ``makemessages -l en`` (see README),
-translate the new entries and ``compilemessages``; these tests catch a forgotten step.
+GNU gettext serves English too. After adding UI text, run ``manage.py makemessages -l en`` (with
+``--ignore`` for .venv, rules, bench, tests, staticfiles and var), translate the new entries and run
+``compilemessages``; these tests catch a forgotten step.
 """
 
 from __future__ import annotations
