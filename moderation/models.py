@@ -115,6 +115,9 @@ class ReviewCase(models.Model):
             models.Index(fields=["assignee", "status"], name="case_assignee_idx"),
             models.Index(fields=["reason", "status", "due_at"], name="case_reason_idx"),
             models.Index(fields=["claim_expires_at"], condition=Q(status="claimed"), name="case_claim_expiry_idx"),
+            # The queue page lists undecided cases (open or claimed) oldest due first.
+            models.Index(fields=["due_at", "-priority", "id"], condition=Q(status__in=["open", "claimed"]),
+                         name="case_undecided_queue_idx"),
         ]
         permissions = [
             ("decide_case", _("决定审核工单")),
