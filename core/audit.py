@@ -25,7 +25,7 @@ from core.models import ApiClient, AuditEntry
 
 GENESIS = "0" * 64
 _LOCK_KEY = 0x51494E47  # "QING"
-AUDIT_LANES = 16
+AUDIT_LANES = 64
 
 
 def _lane() -> int:
