@@ -17,6 +17,17 @@ _seq = itertools.count(1)
 PASSWORD = "test-pass-123"  # noqa: S105
 
 
+@pytest.fixture(autouse=True)
+def _fresh_process_caches():
+    """Short per-process caches (pause switches, rule-set token) must not carry state that a
+    previous test rolled back."""
+    from moderation.services import pauses, rulesets
+
+    pauses._forget()
+    rulesets._forget_local()
+    yield
+
+
 def _user(username: str, role: str | None) -> User:
     user = User.objects.create_user(username=username, password=PASSWORD)
     if role:

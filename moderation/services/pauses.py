@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 from django.db import transaction
 from django.db.models import Q
@@ -12,6 +13,33 @@ from core.audit import record
 from moderation.choices import PauseKind, PauseScope
 from moderation.models import PauseSwitch
 from moderation.services.errors import ModerationError
+
+_recent: dict = {}
+RECENT_SECONDS = 2.0
+
+
+def active_pause_cached(scope: str, account_kind: str) -> PauseSwitch | None:
+    """``active_pause`` remembered for two seconds per process: the submission API asks on every
+    request. A switch set or lifted in this process is seen at once, elsewhere within 2 s."""
+    key = (scope, account_kind)
+    hit = _recent.get(key)
+    now = time.monotonic()
+    if hit is not None and now < hit[0]:
+        pause = hit[1]
+        if pause is None or pause.ends_at is None or pause.ends_at > timezone.now():
+            return pause
+    pause = active_pause(scope, account_kind)
+    _recent[key] = (now + RECENT_SECONDS, pause)
+    return pause
+
+
+def _forget() -> None:
+    from django.core.cache import cache
+
+    from moderation.context_processors import PAUSE_CACHE_KEY
+
+    _recent.clear()
+    cache.delete(PAUSE_CACHE_KEY)
 
 
 def active_pause(scope: str, account_kind: str, now: dt.datetime | None = None) -> PauseSwitch | None:
@@ -35,6 +63,8 @@ def pause_set(*, actor, scope: str, account_kind: str = PauseKind.ALL, reason: s
         raise ModerationError("结束时间必须晚于现在", field="ends_at")
     switch = PauseSwitch.objects.create(scope=scope, account_kind=account_kind, reason=reason.strip(), ends_at=ends_at,
                                         created_by=actor)
+    _forget()
+    transaction.on_commit(_forget)
     record("pause.set", actor=actor, subject=switch,
            new={"scope": scope, "account_kind": account_kind, "reason": switch.reason, "ends_at": ends_at})
     return switch
@@ -49,5 +79,7 @@ def pause_lift(*, actor, switch: PauseSwitch) -> PauseSwitch:
         raise ModerationError("该暂停已解除", code="illegal_transition", status=409)
     switch.lifted_at, switch.lifted_by = timezone.now(), actor
     switch.save(update_fields=["lifted_at", "lifted_by"])
+    _forget()
+    transaction.on_commit(_forget)
     record("pause.lifted", actor=actor, subject=switch, new={"scope": switch.scope, "account_kind": switch.account_kind})
     return switch

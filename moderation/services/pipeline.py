@@ -128,7 +128,7 @@ def _response(submission: Submission) -> dict:
 
 def submission_process(*, client, data: SubmissionInput) -> tuple[Submission, bool]:
     """Verify a registration or change and act on the decision. Returns (submission, replayed)."""
-    from moderation.services.pauses import active_pause
+    from moderation.services.pauses import active_pause_cached
 
     digest = data.payload_hash()
     previous = Submission.objects.filter(client=client, idempotency_key=data.idempotency_key).first()
@@ -160,7 +160,7 @@ def submission_process(*, client, data: SubmissionInput) -> tuple[Submission, bo
             raise ModerationError("没有要变更的信息", field="info")
         account_kind = account.kind
     scope = PauseScope.REGISTRATION if data.kind == SubmissionKind.REGISTRATION else PauseScope.CHANGE
-    pause = active_pause(scope, account_kind)
+    pause = active_pause_cached(scope, account_kind)
     if pause is not None:
         until = f"，预计至 {timezone.localtime(pause.ends_at):%Y-%m-%d %H:%M}" if pause.ends_at else ""
         raise PausedError(f"{pause.get_scope_display()}：{pause.reason}{until}", code="paused", status=503)
@@ -249,7 +249,7 @@ def _persist(client, data, digest, account, account_kind, identity, context, dec
                                         account=account, subject_uid=data.uid, findings=findings,
                                         requires_supervisor=strict)
         submission.response = _response(submission)
-        submission.save()
+        submission.save(update_fields=["response", "status", "decided_at", "case", "account"])
     return submission
 
 

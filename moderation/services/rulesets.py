@@ -3,6 +3,7 @@ which web processes and workers notice (core.ruleset) and recompile without a re
 
 from __future__ import annotations
 
+import time
 import uuid
 
 from django.core.cache import cache
@@ -18,14 +19,28 @@ CACHE_KEY = "qinglang:ruleset:counter"
 ARTICLES = {"7", "8.1", "8.2", "8.3", "8.4", "8.5", "8.6", "8.7", "8.8", "10.2", "11"}
 
 
+_local: dict = {"token": None, "until": 0.0}
+LOCAL_SECONDS = 1.0
+
+
 def current_counter() -> str:
-    """The DB rule-set token, cached briefly; a change deletes the cache key so the changing
-    process sees its own change at once and others within the cache lifetime (5 s)."""
+    """The DB rule-set token. Read from the shared cache at most once a second per process (the
+    engine is consulted several times per request); a change deletes the shared key and this
+    process's copy, so the changing process sees its own change at once and every other process
+    within about a second."""
+    now = time.monotonic()
+    if _local["token"] is not None and now < _local["until"]:
+        return _local["token"]
     value = cache.get(CACHE_KEY)
     if value is None:
         value = RuleSetVersion.objects.filter(pk=1).values_list("token", flat=True).first() or "initial"
         cache.set(CACHE_KEY, value, 5)
+    _local.update(token=value, until=now + LOCAL_SECONDS)
     return value
+
+
+def _forget_local() -> None:
+    _local.update(token=None, until=0.0)
 
 
 def active_terms() -> list[dict]:
@@ -40,7 +55,8 @@ def _bump() -> None:
     RuleSetVersion.objects.get_or_create(pk=1)
     RuleSetVersion.objects.filter(pk=1).update(counter=F("counter") + 1, token=uuid.uuid4().hex)
     cache.delete(CACHE_KEY)
-    transaction.on_commit(lambda: cache.delete(CACHE_KEY))
+    _forget_local()
+    transaction.on_commit(lambda: (cache.delete(CACHE_KEY), _forget_local()))
 
 
 def _validate(term: str, article: str, severity: str, category: str) -> str:
