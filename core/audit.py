@@ -56,20 +56,50 @@ def actor_label_for(actor) -> str:
     return getattr(actor, "username", None) or str(actor)
 
 
+class _Tail:
+    """This transaction's last entry in its lane, kept as a no-op ``on_commit`` callback.
+
+    Django drops the callbacks registered inside a savepoint that rolls back, and all of them
+    when the transaction ends, so the last surviving marker always describes the last entry
+    that still exists in this transaction: later entries in the same transaction need neither
+    the lane lock again (already held) nor a read of the chain's tail.
+    """
+
+    __slots__ = ("hash", "lane", "seq")
+
+    def __init__(self, lane: int, seq: int, digest: str):
+        self.lane, self.seq, self.hash = lane, seq, digest
+
+    def __call__(self) -> None:
+        return None
+
+
+def _transaction_tail(conn, lane: int) -> _Tail | None:
+    for _sids, func, _robust in reversed(conn.run_on_commit):
+        if isinstance(func, _Tail) and func.lane == lane:
+            return func
+    return None
+
+
 def record(event: str, *, actor, subject: Model | None = None, old: Any = None, new: Any = None,
            subject_label: str | None = None) -> AuditEntry:
     """Append an audit entry for ``event`` about ``subject``, done by ``actor``.
 
     ``actor`` is a staff user, an ``ApiClient`` or ``None`` for the system — explicitly.
     """
-    if not transaction.get_connection().in_atomic_block:
+    conn = transaction.get_connection()
+    if not conn.in_atomic_block:
         raise RuntimeError("audit.record() must run inside the service's transaction.atomic()")
     lane = _lane()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_KEY, lane])
-    last = AuditEntry.objects.filter(lane=lane).order_by("-seq").values_list("seq", "hash").first()
-    seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    tail = _transaction_tail(conn, lane)
+    if tail is not None:
+        seq, prev_hash = tail.seq + 1, tail.hash
+    else:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cur:
+                cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_KEY, lane])
+        last = AuditEntry.objects.filter(lane=lane).order_by("-seq").values_list("seq", "hash").first()
+        seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
     ctx = context.current()
     fields = {
         "lane": lane,
@@ -86,13 +116,15 @@ def record(event: str, *, actor, subject: Model | None = None, old: Any = None, 
         "prev_hash": prev_hash,
     }
     digest = entry_digest(**fields)
-    return AuditEntry.objects.create(
+    entry = AuditEntry.objects.create(
         **fields,
         hash=digest,
         subject_label=(subject_label if subject_label is not None else (str(subject) if subject is not None else ""))[:200],
         actor_user=actor if actor is not None and not isinstance(actor, ApiClient) and getattr(actor, "pk", None) else None,
         actor_client=actor if isinstance(actor, ApiClient) else None,
     )
+    conn.on_commit(_Tail(lane, seq, digest))
+    return entry
 
 
 def verify_chain(batch_size: int = 5000) -> tuple[int, AuditEntry | None, str]:

@@ -62,3 +62,42 @@ def test_rolled_back_service_leaves_no_entry(make_account):
     with pytest.raises(services.ServiceError), transaction.atomic():
         services.account_apply_info(actor=None, account=account, info={"nonexistent": "x"})
     assert AuditEntry.objects.count() == before
+
+
+def test_rolled_back_savepoint_does_not_fork_the_chain(make_account):
+    from core.audit import record as rec
+
+    account = make_account()
+    with transaction.atomic():
+        rec("test.one", actor=None, subject=account)
+        try:
+            with transaction.atomic():
+                rec("test.two", actor=None, subject=account)
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        rec("test.three", actor=None, subject=account)
+    assert verify_chain()[1] is None
+    assert list(AuditEntry.objects.filter(event__startswith="test.").order_by("id").values_list("event", flat=True)) \
+        == ["test.one", "test.three"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_chain_across_committed_and_rolled_back_transactions():
+    from core.audit import record as rec
+
+    for i in range(3):
+        with transaction.atomic():
+            rec("t.a", actor=None, new={"i": i})
+            rec("t.b", actor=None, new={"i": i})
+    try:
+        with transaction.atomic():
+            rec("t.lost", actor=None)
+            raise RuntimeError
+    except RuntimeError:
+        pass
+    with transaction.atomic():
+        rec("t.after", actor=None)
+    checked, broken, reason = verify_chain()
+    assert broken is None, reason
+    assert checked == 7
