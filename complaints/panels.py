@@ -34,7 +34,6 @@ def alerts_panel(request):
 def case_complaints_panel(request, case):
     """On a review case page: the complaints linked to the case or about its account (Art 19)."""
     from django.db.models import Q
-    from django.utils.translation import gettext as _t
 
     from complaints.models import Complaint
 
@@ -46,13 +45,12 @@ def case_complaints_panel(request, case):
     complaints = list(Complaint.objects.filter(cond).order_by("-received_at")[:20])
     if not complaints:
         return None
-    return {"template": "complaints/partials/case_panel.html", "title": _t("相关投诉举报"), "complaints": complaints,
+    return {"template": "complaints/partials/case_panel.html", "title": _("相关投诉举报"), "complaints": complaints,
             "case": case}
 
 
 def account_complaints_panel(request, account):
     """On an account page: complaints about the account."""
-    from django.utils.translation import gettext as _t
 
     from complaints.models import Complaint
 
@@ -61,4 +59,4 @@ def account_complaints_panel(request, account):
     complaints = list(Complaint.objects.filter(account=account).order_by("-received_at")[:20])
     if not complaints:
         return None
-    return {"template": "complaints/partials/case_panel.html", "title": _t("投诉举报"), "complaints": complaints}
+    return {"template": "complaints/partials/case_panel.html", "title": _("投诉举报"), "complaints": complaints}
