@@ -1,17 +1,7 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin as ReadOnly
 from moderation.models import Measure, Notice, ReasonTemplate, ReviewCase, RuleTerm, Submission
-
-
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Submission)
