@@ -88,8 +88,7 @@ def test_note_is_recorded_and_not_in_notices(make_account, moderator):
 
 @pytest.mark.django_db(transaction=True)
 def test_claim_next_under_concurrency_never_hands_a_case_out_twice(make_account):
-    if connection.vendor != "postgresql":
-        pytest.skip("SKIP LOCKED needs PostgreSQL")
+    assert connection.vendor == "postgresql", "the suite runs on PostgreSQL (make test)"
     moderators = [_user(f"mod{i:02d}", "moderator") for i in range(20)]
     for _ in range(60):
         services.case_open(actor=None, account=make_account(), reason=CaseReason.CHANGE, source="t")
