@@ -14,6 +14,13 @@ from core import roles
 from core.apiauth import api_client_create
 
 _seq = itertools.count(1)
+
+
+def pytest_configure(config):
+    # Django's default PBKDF2 costs ~0.4 s per user created; tests create hundreds of users.
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 PASSWORD = "test-pass-123"  # noqa: S105
 
 
