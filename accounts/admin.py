@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from accounts.models import Account, IdentityVerification, OrgCertification, Qualification
+from core.admin import ReadOnlyAdmin
 
 
 @admin.register(Account)
@@ -11,6 +12,9 @@ class AccountAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False  # changes go through services (verified, versioned, audited)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(IdentityVerification)
@@ -23,5 +27,5 @@ class IdentityAdmin(admin.ModelAdmin):
         return False
 
 
-admin.site.register(Qualification)
-admin.site.register(OrgCertification)
+admin.site.register(Qualification, ReadOnlyAdmin)
+admin.site.register(OrgCertification, ReadOnlyAdmin)

@@ -1,5 +1,7 @@
 """Account endpoints of the platform API (Art 9, 11, 12, 13)."""
 
+import datetime as dt
+
 from django.db import transaction
 from ninja import Router, Status
 
@@ -84,8 +86,14 @@ def record_activity(request, uid: str, payload: ActivityIn):
         ipaddress.ip_address(payload.ip.strip())
     except ValueError:
         raise services.ServiceError("不是有效的 IP 地址", field="ip") from None
-    if payload.at is not None and payload.at.tzinfo is None:
-        raise services.ServiceError("时间必须带时区", field="at")
+    if payload.at is not None:
+        if payload.at.tzinfo is None:
+            raise services.ServiceError("时间必须带时区", field="at")
+        from django.utils import timezone as tz
+
+        now = tz.now()
+        if payload.at > now + dt.timedelta(minutes=5) or payload.at < now - dt.timedelta(days=30):
+            raise services.ServiceError("活动时间须在过去 30 天内，且不能晚于当前时间", field="at")
     account = selectors.account_get(uid=_uid(uid))
     location = services.account_record_activity(actor=request.auth, account=account, ip=payload.ip, at=payload.at)
     return {"ip_location": location.label}

@@ -397,6 +397,8 @@ def complaint_reject(*, actor, complaint: Complaint, reason: str) -> Complaint:
     reason = (reason or "").strip()
     if len(reason) < 4:
         raise ServiceError("请填写不予受理的理由（至少 4 个字）", field="reason")
+    if len(reason) > 500:
+        raise ServiceError("理由不能超过 500 个字", field="reason")
     complaint = _lock(complaint)
     _ensure_can_act(actor, complaint)
     old = _transition(complaint, S.REJECTED)
@@ -475,6 +477,8 @@ def complaint_screen(*, actor, complaint: Complaint, result: str, note: str = ""
 def complaint_merge(*, actor, complaint: Complaint, into: Complaint, note: str = "") -> Complaint:
     """Merge a duplicate into the complaint already being worked on about the same thing; the
     duplicate's complainant is answered when the primary is."""
+    if len(note or "") > 500:
+        raise ServiceError("备注不能超过 500 个字", field="note")
     complaint = _lock(complaint)
     into = _root(Complaint.objects.select_related("merged_into").get(pk=into.pk))
     if into.pk == complaint.pk:
@@ -672,6 +676,8 @@ def complaint_request_info(*, actor, complaint: Complaint, question: str) -> Com
     question = (question or "").strip()
     if len(question) < 4:
         raise ServiceError("请填写需要投诉人补充的内容（至少 4 个字）", field="question")
+    if len(question) > 500:
+        raise ServiceError("补充要求不能超过 500 个字", field="question")
     complaint = _lock(complaint)
     _ensure_can_act(actor, complaint)
     old = _transition(complaint, S.WAITING)

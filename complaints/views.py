@@ -171,10 +171,14 @@ def contact_reveal(request, pk):
 
 
 def _parse_date(value: str | None, default: dt.date) -> dt.date:
+    """A date from the query string, within 2000-01-01 … a year from now (else the default)."""
     try:
-        return dt.date.fromisoformat(value) if value else default
+        parsed = dt.date.fromisoformat(value) if value else default
     except ValueError:
         return default
+    if not dt.date(2000, 1, 1) <= parsed <= timezone.localdate() + dt.timedelta(days=366):
+        return default
+    return parsed
 
 
 @permission_required("complaints.view_metrics", raise_exception=True)

@@ -32,6 +32,8 @@ class JobRunAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ApiClient)
-class ApiClientAdmin(admin.ModelAdmin):
-    list_display = ("name", "token_prefix", "is_active", "last_used_at")
-    readonly_fields = ("token_prefix", "token_hash", "created_at", "last_used_at")
+class ApiClientAdmin(ReadOnlyAdmin):
+    """Clients are created with ``manage.py create_api_client`` (audited); the secret is never shown."""
+
+    list_display = ("name", "token_prefix", "scopes", "is_active", "webhook_url", "last_used_at")
+    exclude = ("token_hash", "webhook_secret")

@@ -91,3 +91,40 @@ class ApiCallMiddleware:
                     request_id=getattr(request, "request_id", ""),
                 )
         return response
+
+
+class RejectNulMiddleware:
+    """Refuse requests carrying NUL characters (``%00`` in the path or query, ``\\u0000`` in JSON,
+    NUL in form fields). PostgreSQL cannot store them, and the database error would otherwise
+    surface as a 500 whose log line quotes the submitted values."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._has_nul(request):
+            from django.http import HttpResponseBadRequest, JsonResponse
+
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": "请求中含有不允许的 NUL 字符（\\u0000）",
+                                     "errors": [{"field": "body", "message": "NUL character", "code": "nul"}]},
+                                    status=422)
+            return HttpResponseBadRequest("请求中含有不允许的 NUL 字符 / NUL characters are not allowed")
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request) -> bool:
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", "").lower():
+            return True
+        if request.method not in ("POST", "PUT", "PATCH"):
+            return False
+        content_type = request.META.get("CONTENT_TYPE", "")
+        try:
+            if content_type.startswith("application/json"):
+                body = request.body
+                return b"\x00" in body or b"\\u0000" in body.lower()
+            if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+                return any("\x00" in v for values in request.POST.lists() for v in values[1])
+        except Exception:  # noqa: BLE001 - oversized or malformed bodies are answered downstream
+            return False
+        return False

@@ -8,7 +8,7 @@ def on_qualification_submitted(*, actor, obj) -> None:
     from moderation.services import case_open
 
     case_open(actor=actor, account=obj.account, reason=CaseReason.QUALIFICATION, source=f"qualification:{obj.pk}",
-              qualification=obj, findings=[{
+              qualification=obj, requires_supervisor=True, findings=[{
                   "article": "11", "rule": "qualification_submitted", "field": "qualification", "span": [0, 0],
                   "matched": obj.document_name, "term": obj.domain, "evasion": [], "severity": "review",
                   "explanation": f"提交{obj.get_domain_display()}资质：{obj.document_name}（{obj.issuer}）"}])
@@ -18,7 +18,7 @@ def on_org_certification_submitted(*, actor, obj) -> None:
     from moderation.services import case_open
 
     case_open(actor=actor, account=obj.account, reason=CaseReason.ORG_CERTIFICATION,
-              source=f"org_certification:{obj.pk}", org_certification=obj, findings=[{
+              source=f"org_certification:{obj.pk}", org_certification=obj, requires_supervisor=True, findings=[{
                   "article": "7", "rule": "org_certification_submitted", "field": "org_name", "span": [0, 0],
                   "matched": obj.full_name, "term": obj.uscc, "evasion": [], "severity": "review",
                   "explanation": f"机构认证申请：{obj.full_name}（{obj.get_org_class_display()}）"}])

@@ -188,3 +188,24 @@ def test_token_stored_hashed(platform_client):
     client, token = platform_client
     client.refresh_from_db()
     assert token not in (client.token_hash, client.token_prefix) and len(client.token_hash) == 64
+
+
+@pytest.mark.parametrize(("method", "url", "body"), [
+    ("post", "/api/v1/accounts/p1/activity", '{"ip": "1.2.3.4\\u0000"}'),
+    ("post", "/api/v1/accounts/p1/qualifications", '{"domain": "medical", "document_name": "a\\u0000", "document_number": "1", "issuer": "x"}'),
+    ("get", "/api/v1/accounts/p%001", None),
+    ("get", "/api/v1/notices?uid=%00", None),
+])
+def test_nul_characters_refused_not_500(api, person, method, url, body):
+    r = api.post(url, data=body, content_type="application/json") if method == "post" else api.get(url)
+    assert r.status_code == 422, r.content
+    assert r.json()["errors"][0]["field"] == "body"
+
+
+def test_nul_in_staff_pages_refused(login, moderator):
+    assert login(moderator).get("/accounts/%00/").status_code == 400
+
+
+def test_activity_time_bounds(api, person):
+    r = post(api, "/api/v1/accounts/p1/activity", {"ip": "1.2.3.4", "at": "9999-12-31T23:59:59+14:00"})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "at"

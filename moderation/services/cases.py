@@ -283,6 +283,12 @@ def case_decide(*, actor, case: ReviewCase, decision: str, articles: list[str] |
     if decision == CaseDecision.NO_ACTION and case.submissions.filter(status="pending").exists():
         raise ModerationError("该工单有待核验的注册或变更，请选择通过或驳回", field="decision")
     approve = decision in (CaseDecision.APPROVE, CaseDecision.APPROVE_WITH_LABEL)
+    # Art 11 labels and organisation certification are shown to the public: supervisors only.
+    if (decision == CaseDecision.APPROVE_WITH_LABEL or (approve and case.qualification_id)) and \
+            not actor.has_perm("accounts.change_qualification"):
+        raise ModerationError("资质标识须由审核主管批准", field="decision", code="forbidden", status=403)
+    if approve and case.org_certification_id and not actor.has_perm("accounts.change_orgcertification"):
+        raise ModerationError("机构认证须由审核主管批准", field="decision", code="forbidden", status=403)
     for submission in case.submissions.filter(status="pending").order_by("id"):
         if approve:
             pipeline.submission_apply(actor=actor, submission=submission)
@@ -348,7 +354,11 @@ def _decide_certification(actor, case, approve, reason):
     cert.reviewed_by, cert.reviewed_at, cert.review_note = actor, timezone.now(), reason
     cert.save()
     if approve:
-        Account.objects.filter(pk=cert.account_id).update(org_name=cert.full_name, org_uscc=cert.uscc)
+        from accounts.choices import InfoSource
+        from accounts.services import account_apply_info
+
+        account_apply_info(actor=actor, account=cert.account, info={"org_name": cert.full_name, "org_uscc": cert.uscc},
+                           source=InfoSource.MODERATION, reference=f"org_certification:{cert.pk}")
     record("org_certification.decided", actor=actor, subject=cert.account,
            new={"certification_id": cert.pk, "status": cert.status, "reason": reason})
     notice_create(account=cert.account, kind="certification_decided",

@@ -120,6 +120,9 @@ def measure_apply(*, actor, account: Account, kind: str, legal_basis: list[str],
     kind = MeasureKind(kind)
     if _user(actor) is not None and not actor.has_perm("moderation.add_measure"):
         raise ModerationError("没有采取处置措施的权限", code="forbidden", status=403)
+    if kind in FOUR_EYES_KINDS and _user(actor) is None:
+        # Four eyes means two people: a proposal needs a human proposer besides the approver.
+        raise ModerationError("关闭账号、禁止重新注册须由审核人员提出", field="kind", code="four_eyes", status=409)
     _validate(kind, legal_basis, reason, functions, expires_at)
     account = Account.objects.select_for_update().get(pk=account.pk)
     if account.status in (AccountStatus.CLOSED, AccountStatus.BANNED) and kind != MeasureKind.BAN_REREGISTRATION:

@@ -203,8 +203,13 @@ def submission_process(*, client, data: SubmissionInput) -> tuple[Submission, bo
     except IntegrityError:
         # A concurrent request with the same idempotency key won: answer with its result.
         previous = Submission.objects.filter(client=client, idempotency_key=data.idempotency_key).first()
-        if previous is None or previous.payload_hash != digest:
-            raise
+        if previous is None:
+            # Another request registered the same uid (or took the key) at the same moment.
+            raise ModerationError(f"账号 {data.uid} 正在被另一请求注册或变更，请稍后查询", field="uid",
+                                  code="duplicate", status=409) from None
+        if previous.payload_hash != digest:
+            raise ModerationError("该幂等键已用于内容不同的提交", field="idempotency_key",
+                                  code="idempotency_conflict", status=409) from None
         return previous, True
 
 

@@ -151,3 +151,36 @@ def test_no_action_refused_while_submissions_wait(submit, make_account, moderato
     with pytest.raises(services.ModerationError) as err:
         services.case_decide(actor=moderator, case=case, decision="no_action")
     assert err.value.field == "decision"
+
+
+def test_qualification_labels_need_a_supervisor(make_account, moderator, supervisor):
+    from accounts import services as account_services
+
+    account = make_account()
+    q = account_services.qualification_submit(actor=None, account=account, data=account_services.QualificationInput(
+        domain="medical", document_name="医师执业证书", document_number="1101", issuer="卫健委"))
+    case = ReviewCase.objects.get(qualification=q)
+    assert case.requires_supervisor
+    other = services.case_open(actor=None, account=make_account(), reason=CaseReason.CHANGE, source="t")
+    with pytest.raises(services.ModerationError) as err:
+        services.case_decide(actor=moderator, case=other, decision="approve_with_label", label_domain="news")
+    assert err.value.status == 403
+    services.case_decide(actor=supervisor, case=case, decision="approve")
+    q.refresh_from_db()
+    assert q.status == "approved"
+
+
+def test_certification_approval_is_a_versioned_change(make_account, supervisor):
+    from accounts import identity
+    from accounts import services as account_services
+    from accounts.models import AccountInfoVersion
+
+    account = make_account(kind="organization", name="星河科技")
+    account_services.org_certification_submit(
+        actor=None, account=account, identity=identity.validate_uscc("91110108551385082Q"),
+        full_name="北京星河科技有限公司", contact_person="王敏", contact_email="wm@example.cn")
+    case = ReviewCase.objects.get(account=account, reason=CaseReason.ORG_CERTIFICATION)
+    services.case_decide(actor=supervisor, case=case, decision="approve")
+    account.refresh_from_db()
+    assert account.org_name == "北京星河科技有限公司" and account.info_version == 2
+    assert AccountInfoVersion.objects.filter(account=account, source="moderation").exists()

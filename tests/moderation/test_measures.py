@@ -138,3 +138,10 @@ def test_sweep_job_records_a_run(db):
     sweep()
     run = JobRun.objects.get(name="moderation_sweep")
     assert run.status == "succeeded" and "measures_expired" in run.counts
+
+
+def test_system_cannot_propose_a_four_eyes_measure(make_account):
+    with pytest.raises(services.ModerationError) as err:
+        services.measure_apply(actor=None, account=make_account(), kind=MeasureKind.CLOSE, legal_basis=["8.2"],
+                               reason="系统升级为关闭")
+    assert err.value.code == "four_eyes"
