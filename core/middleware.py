@@ -128,3 +128,30 @@ class RejectNulMiddleware:
         except Exception:  # noqa: BLE001 - oversized or malformed bodies are answered downstream
             return False
         return False
+
+
+class ChineseFirstLocaleMiddleware:
+    """Simplified Chinese first: staff pages are Chinese unless the user chose another language
+    with the switcher (the language cookie); the browser's Accept-Language is not followed, so an
+    English-language browser does not silently change the back office. Public complaint pages
+    still honour Accept-Language, for members of the public who do not read Chinese."""
+
+    def __init__(self, get_response):
+        from django.middleware.locale import LocaleMiddleware
+
+        self.get_response = get_response
+        self._standard = LocaleMiddleware(get_response)
+
+    def __call__(self, request):
+        from django.utils import translation
+
+        if request.path.startswith("/complaints/public/"):
+            return self._standard(request)
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        if language not in dict(settings.LANGUAGES):
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

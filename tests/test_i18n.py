@@ -192,3 +192,8 @@ def test_public_complaint_page_defaults_to_chinese(client):
     assert '<html lang="zh-hans">' in html
     assert "提交投诉举报" in html and "账号信息投诉举报" in html
     assert "Submit a complaint" not in html
+
+
+def test_staff_pages_ignore_browser_language(supervisor, login):
+    html = login(supervisor).get("/accounts/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-hans">' in html and "工作台" in html
