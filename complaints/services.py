@@ -391,21 +391,28 @@ def complaint_accept(*, actor, complaint: Complaint) -> Complaint:
     return complaint
 
 
+def _bounded_text(value: str | None, *, field: str, min_length: int = 4, max_length: int = 500,
+                  required: str = "") -> str:
+    """Free text a complainant will read or the audit log will keep: stripped, 4–500 characters."""
+    value = (value or "").strip()
+    if len(value) < min_length:
+        raise ServiceError(required or f"至少 {min_length} 个字", field=field)
+    if len(value) > max_length:
+        raise ServiceError(f"不能超过 {max_length} 个字", field=field)
+    return value
+
+
 @transaction.atomic
 def complaint_reject(*, actor, complaint: Complaint, reason: str) -> Complaint:
     """Decline to accept (不予受理), with a reason the complainant sees as the answer."""
-    reason = (reason or "").strip()
-    if len(reason) < 4:
-        raise ServiceError("请填写不予受理的理由（至少 4 个字）", field="reason")
-    if len(reason) > 500:
-        raise ServiceError("理由不能超过 500 个字", field="reason")
+    reason = _bounded_text(reason, field="reason", required="请填写不予受理的理由（至少 4 个字）")
     complaint = _lock(complaint)
     _ensure_can_act(actor, complaint)
     old = _transition(complaint, S.REJECTED)
     now = timezone.now()
     complaint.accepted_at = now
     complaint.accept_on_time = now <= complaint.accept_due_at
-    complaint.reject_reason = reason[:500]
+    complaint.reject_reason = reason
     _record_feedback(complaint, f"您的投诉不予受理。理由：{reason}", now)
     _set_clock(complaint, now)
     complaint.save()
@@ -477,8 +484,7 @@ def complaint_screen(*, actor, complaint: Complaint, result: str, note: str = ""
 def complaint_merge(*, actor, complaint: Complaint, into: Complaint, note: str = "") -> Complaint:
     """Merge a duplicate into the complaint already being worked on about the same thing; the
     duplicate's complainant is answered when the primary is."""
-    if len(note or "") > 500:
-        raise ServiceError("备注不能超过 500 个字", field="note")
+    note = _bounded_text(note, field="note", min_length=0)
     complaint = _lock(complaint)
     into = _root(Complaint.objects.select_related("merged_into").get(pk=into.pk))
     if into.pk == complaint.pk:
@@ -673,16 +679,12 @@ def complaint_close(*, actor, complaint: Complaint) -> Complaint:
 @transaction.atomic
 def complaint_request_info(*, actor, complaint: Complaint, question: str) -> Complaint:
     """Ask the complainant for more (shown on their status page); the clock stops meanwhile."""
-    question = (question or "").strip()
-    if len(question) < 4:
-        raise ServiceError("请填写需要投诉人补充的内容（至少 4 个字）", field="question")
-    if len(question) > 500:
-        raise ServiceError("补充要求不能超过 500 个字", field="question")
+    question = _bounded_text(question, field="question", required="请填写需要投诉人补充的内容（至少 4 个字）")
     complaint = _lock(complaint)
     _ensure_can_act(actor, complaint)
     old = _transition(complaint, S.WAITING)
     now = timezone.now()
-    complaint.resume_status, complaint.paused_at, complaint.question = old, now, question[:500]
+    complaint.resume_status, complaint.paused_at, complaint.question = old, now, question
     _set_clock(complaint, now)
     complaint.save()
     record("complaint.paused", actor=actor, subject=complaint, old={"status": old},
