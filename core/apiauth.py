@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from functools import wraps
 
 from django.db import transaction
@@ -42,16 +43,43 @@ def api_client_create(*, actor, name: str, scopes: list[str], webhook_url: str =
     return client, token
 
 
+# Token hash → (client, monotonic deadline). A platform service calls many times a second; the
+# client row is read at most once per ``CACHE_SECONDS`` per process, so deactivating a client
+# (or changing its scopes) takes effect within that time. Unknown tokens are never cached.
+CACHE_SECONDS = 5.0
+_clients: dict[str, tuple[ApiClient, float]] = {}
+
+
+def forget_cached_clients() -> None:
+    _clients.clear()
+
+
+def _active_client(token_hash: str) -> ApiClient | None:
+    cached = _clients.get(token_hash)
+    now = time.monotonic()
+    if cached is not None and cached[1] > now:
+        return cached[0]
+    client = ApiClient.objects.filter(token_hash=token_hash, is_active=True).first()
+    if client is None:
+        _clients.pop(token_hash, None)
+        return None
+    if len(_clients) > 1000:
+        _clients.clear()
+    _clients[token_hash] = (client, now + CACHE_SECONDS)
+    return client
+
+
 class TokenAuth(HttpBearer):
     def authenticate(self, request, token):
         if not token or len(token) > 200:
             return None
-        client = ApiClient.objects.filter(token_hash=_hash(token), is_active=True).first()
+        client = _active_client(_hash(token))
         if client is None:
             return None
         now = timezone.now()
         if client.last_used_at is None or (now - client.last_used_at).total_seconds() > 60:
             ApiClient.objects.filter(pk=client.pk).update(last_used_at=now)
+            client.last_used_at = now
         request.api_client = client
         return client
 

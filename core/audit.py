@@ -1,10 +1,18 @@
 """``record()``: the one way services write an audit entry (Art 17 records).
 
 Call it inside the service's ``transaction.atomic()`` block so the entry commits or rolls back
-with the change it describes. Entries form hash chains (``AUDIT_LANES`` lanes); appending takes
-a transaction-scoped advisory lock on the lane on PostgreSQL so concurrent writers cannot fork
-it. A thread always uses the same lane, so one transaction never holds two lane locks (no
-deadlocks) and writers in different lanes commit in parallel.
+with the change it describes. Entries form hash chains in independent *lanes*, so writers in
+different lanes commit in parallel; a transaction writes all its entries to one lane.
+
+On PostgreSQL a database connection *owns* one of ``OWNED_LANES`` lanes for as long as it lives
+(a session-level advisory lock, taken on its first audited write): it is that lane's only
+writer, so it keeps the lane's tail in memory and appends with a single INSERT — no lock and no
+read of the tail per transaction. The cached tail only advances when a transaction commits
+(an ``on_commit`` marker), so a rollback leaves it pointing at the last entry that exists. If
+every owned lane is taken, a connection appends to one of ``SHARED_LANES`` further lanes under a
+transaction-scoped lock and reads the tail each time, as all writers did before. Both kinds of
+lock use the same key, so two writers can never fork a lane. Lanes are session state: the
+connections must be real sessions (no transaction-mode pooler in front of PostgreSQL).
 """
 
 from __future__ import annotations
@@ -16,7 +24,7 @@ import threading
 from datetime import UTC
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
@@ -25,11 +33,44 @@ from core.models import ApiClient, AuditEntry
 
 GENESIS = "0" * 64
 _LOCK_KEY = 0x51494E47  # "QING"
-AUDIT_LANES = 64
+OWNED_LANES = 64  # lanes 0..63: one owning connection each
+SHARED_LANES = 64  # lanes 64..127: locked per transaction (also SQLite's lanes 0..63)
+AUDIT_LANES = OWNED_LANES + SHARED_LANES
 
 
-def _lane() -> int:
-    return (os.getpid() * 7919 + threading.get_ident()) % AUDIT_LANES
+def _shared_lane() -> int:
+    return (os.getpid() * 7919 + threading.get_ident()) % SHARED_LANES
+
+
+class _Owner:
+    """This connection's owned lane and, once known, its last committed entry."""
+
+    __slots__ = ("hash", "lane", "raw", "seq")
+
+    def __init__(self, raw, lane: int):
+        self.raw, self.lane, self.seq, self.hash = raw, lane, None, None
+
+
+def _owner(conn) -> _Owner | None:
+    """The lane this PostgreSQL connection owns, taking a free one on first use (None: all taken)."""
+    owner = getattr(conn, "_audit_owner", None)
+    if owner is not None and owner.raw is conn.connection:
+        return owner if owner.lane is not None else None
+    start = _shared_lane() % OWNED_LANES  # spread processes over the lanes; any free one will do
+    with conn.cursor() as cur:
+        # A session-level lock survives this transaction, even if it rolls back.
+        cur.execute("SELECT lane FROM (SELECT (n + %s) %% %s AS lane FROM generate_series(0, %s) n) lanes"
+                    " WHERE pg_try_advisory_lock(%s, lane) LIMIT 1", [start, OWNED_LANES, OWNED_LANES - 1, _LOCK_KEY])
+        row = cur.fetchone()
+    conn._audit_owner = _Owner(conn.connection, row[0] if row else None)
+    return conn._audit_owner if row else None
+
+
+def forget_tails() -> None:
+    """Forget this thread's cached tail (tests that empty the audit table between them)."""
+    owner = getattr(transaction.get_connection(), "_audit_owner", None)
+    if owner is not None:
+        owner.seq = owner.hash = None
 
 
 def _normalise(value: Any) -> Any:
@@ -57,21 +98,23 @@ def actor_label_for(actor) -> str:
 
 
 class _Tail:
-    """This transaction's last entry in its lane, kept as a no-op ``on_commit`` callback.
+    """This transaction's last entry in its lane, kept as an ``on_commit`` callback.
 
     Django drops the callbacks registered inside a savepoint that rolls back, and all of them
     when the transaction ends, so the last surviving marker always describes the last entry
     that still exists in this transaction: later entries in the same transaction need neither
-    the lane lock again (already held) nor a read of the chain's tail.
+    the lane lock again (already held) nor a read of the chain's tail. On commit the markers
+    run in order, so an owned lane's cached tail ends at the last committed entry.
     """
 
-    __slots__ = ("hash", "lane", "seq")
+    __slots__ = ("hash", "lane", "owner", "seq")
 
-    def __init__(self, lane: int, seq: int, digest: str):
-        self.lane, self.seq, self.hash = lane, seq, digest
+    def __init__(self, lane: int, seq: int, digest: str, owner: _Owner | None):
+        self.lane, self.seq, self.hash, self.owner = lane, seq, digest, owner
 
     def __call__(self) -> None:
-        return None
+        if self.owner is not None:
+            self.owner.seq, self.owner.hash = self.seq, self.hash
 
 
 def _transaction_tail(conn, lane: int) -> _Tail | None:
@@ -90,15 +133,26 @@ def record(event: str, *, actor, subject: Model | None = None, old: Any = None, 
     conn = transaction.get_connection()
     if not conn.in_atomic_block:
         raise RuntimeError("audit.record() must run inside the service's transaction.atomic()")
-    lane = _lane()
+    owner = _owner(conn) if conn.vendor == "postgresql" else None
+    if owner is not None:
+        lane = owner.lane
+    else:
+        lane = _shared_lane() + (OWNED_LANES if conn.vendor == "postgresql" else 0)
     tail = _transaction_tail(conn, lane)
     if tail is not None:
         seq, prev_hash = tail.seq + 1, tail.hash
+    elif owner is not None and owner.seq is not None:
+        seq, prev_hash = owner.seq + 1, owner.hash
     else:
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cur:
-                cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_KEY, lane])
-        last = AuditEntry.objects.filter(lane=lane).order_by("-seq").values_list("seq", "hash").first()
+        if conn.vendor == "postgresql":
+            with conn.cursor() as cur:
+                # Two statements: the tail must be read with a snapshot taken after the lock.
+                if owner is None:
+                    cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_KEY, lane])
+                cur.execute("SELECT seq, hash FROM core_auditentry WHERE lane = %s ORDER BY seq DESC LIMIT 1", [lane])
+                last = cur.fetchone()
+        else:
+            last = AuditEntry.objects.filter(lane=lane).order_by("-seq").values_list("seq", "hash").first()
         seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
     ctx = context.current()
     fields = {
@@ -116,15 +170,48 @@ def record(event: str, *, actor, subject: Model | None = None, old: Any = None, 
         "prev_hash": prev_hash,
     }
     digest = entry_digest(**fields)
-    entry = AuditEntry.objects.create(
+    entry = AuditEntry(
         **fields,
         hash=digest,
         subject_label=(subject_label if subject_label is not None else (str(subject) if subject is not None else ""))[:200],
         actor_user=actor if actor is not None and not isinstance(actor, ApiClient) and getattr(actor, "pk", None) else None,
         actor_client=actor if isinstance(actor, ApiClient) else None,
     )
-    conn.on_commit(_Tail(lane, seq, digest))
+    try:
+        _insert(entry)
+    except IntegrityError:
+        if owner is not None:
+            owner.seq = owner.hash = None  # the cached tail was stale: read it again next time
+        raise
+    # Robust, as every on_commit callback here is: one failing callback must not stop the
+    # markers after it from advancing the owned lane's tail.
+    conn.on_commit(_Tail(lane, seq, digest, owner), robust=True)
     return entry
+
+
+_INSERT_SQL = (
+    "INSERT INTO core_auditentry (lane, seq, created_at, actor_user_id, actor_client_id, actor_label, event,"
+    " subject_type, subject_id, subject_label, old, new, request_id, source, prev_hash, hash)"
+    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb, %s, %s, %s, %s) RETURNING id"
+)
+
+
+def _json(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def _insert(entry: AuditEntry) -> None:
+    """Every audited write in the system passes through here, so on PostgreSQL it is one
+    prepared-shape INSERT rather than an ORM save (which compiles the statement each time)."""
+    if connection.vendor != "postgresql":
+        entry.save(force_insert=True)
+        return
+    with connection.cursor() as cur:
+        cur.execute(_INSERT_SQL, [
+            entry.lane, entry.seq, entry.created_at, entry.actor_user_id, entry.actor_client_id, entry.actor_label,
+            entry.event, entry.subject_type, entry.subject_id, entry.subject_label, _json(entry.old), _json(entry.new), entry.request_id, entry.source, entry.prev_hash, entry.hash])
+        entry.pk = cur.fetchone()[0]
+    entry._state.adding, entry._state.db = False, connection.alias
 
 
 def verify_chain(batch_size: int = 5000) -> tuple[int, AuditEntry | None, str]:

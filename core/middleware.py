@@ -49,7 +49,7 @@ def login_exempt(view):
 
 class ApiCallMiddleware:
     """For /api/: refuse oversized bodies with 413 and record every call (client, path, status,
-    duration — never bodies, tokens or IPs)."""
+    duration — never bodies, tokens or IPs; written in batches by ``core.apicalls``)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -60,8 +60,6 @@ class ApiCallMiddleware:
         import time
 
         from django.http import JsonResponse
-
-        from core.models import ApiCall
 
         started = time.perf_counter()
         try:
@@ -76,20 +74,16 @@ class ApiCallMiddleware:
             response = self.get_response(request)
         client = getattr(request, "api_client", None)
         if request.path.startswith("/api/v1/"):
-            from django.db import connection, transaction
+            from django.utils import timezone
 
-            with transaction.atomic():
-                if connection.vendor == "postgresql":
-                    # An access-log row need not wait for its own WAL flush (at most the last
-                    # fraction of a second of call records is at risk on a crash); this halves
-                    # the commits each API call waits for.
-                    with connection.cursor() as cur:
-                        cur.execute("SET LOCAL synchronous_commit TO OFF")
-                ApiCall.objects.create(
-                    client=client, method=request.method[:8], path=request.path[:300], status=response.status_code,
-                    duration_ms=int((time.perf_counter() - started) * 1000),
-                    request_id=getattr(request, "request_id", ""),
-                )
+            from core import apicalls
+
+            apicalls.log_call(
+                client_id=client.pk if client is not None else None, created_at=timezone.now(),
+                method=request.method, path=request.path, status=response.status_code,
+                duration_ms=int((time.perf_counter() - started) * 1000),
+                request_id=getattr(request, "request_id", ""),
+            )
         return response
 
 

@@ -21,18 +21,28 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Each test's API calls are logged at once (tests roll back; a batch must not span tests).
+    # tests/test_api_calls.py covers batching itself.
+    settings.API_CALL_BATCH_ROWS = 1
+
+
 PASSWORD = "test-pass-123"  # noqa: S105
 
 
 @pytest.fixture(autouse=True)
 def _fresh_process_caches():
-    """Short per-process caches (pause switches, rule-set token) must not carry state that a
+    """Short per-process caches (audit lane tail, API clients, pause switches, rule-set token) must not carry state that a
     previous test rolled back."""
+    from core import apiauth, apicalls, audit
     from moderation.services import pauses, rulesets
 
+    audit.forget_tails()  # transactional tests empty the audit table between them
+    apiauth.forget_cached_clients()
+    apicalls.discard()
     pauses._forget()
     rulesets._forget_local()
     yield
+    apicalls.discard()
 
 
 def _user(username: str, role: str | None) -> User:

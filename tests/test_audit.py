@@ -101,3 +101,100 @@ def test_chain_across_committed_and_rolled_back_transactions():
     checked, broken, reason = verify_chain()
     assert broken is None, reason
     assert checked == 7
+
+
+# Owned lanes (PostgreSQL): a connection owns a lane for its lifetime and keeps the tail in memory.
+
+def _append(event: str):
+    with transaction.atomic():
+        return record(event, actor=None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_owned_lane_appends_without_reading_its_tail_again():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = _append("t.first")
+    assert first.lane < 64
+    with CaptureQueriesContext(connection) as queries:
+        second = _append("t.second")
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert not any("pg_advisory" in s or "ORDER BY seq DESC" in s for s in sql), sql
+    assert (second.lane, second.seq, second.prev_hash) == (first.lane, first.seq + 1, first.hash)
+    assert verify_chain()[1] is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_entry_does_not_move_the_cached_tail():
+    first = _append("t.kept")
+    with pytest.raises(ZeroDivisionError), transaction.atomic():
+        record("t.rolled_back", actor=None)
+        1 / 0  # noqa: B018
+    with transaction.atomic():
+        outer = record("t.outer", actor=None)
+        try:
+            with transaction.atomic():
+                record("t.inner_rolled_back", actor=None)
+                raise ValueError
+        except ValueError:
+            pass
+        last = record("t.after_savepoint", actor=None)
+    after = _append("t.next")
+    assert [outer.seq, last.seq, after.seq] == [first.seq + 1, first.seq + 2, first.seq + 3]
+    assert AuditEntry.objects.filter(event__in=["t.rolled_back", "t.inner_rolled_back"]).count() == 0
+    assert verify_chain()[1] is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stale_cached_tail_fails_once_then_heals():
+    from django.db import IntegrityError, connection
+
+    first = _append("t.one")
+    connection._audit_owner.seq -= 1  # as if a commit had gone unseen
+    with pytest.raises(IntegrityError):
+        _append("t.two")
+    assert _append("t.three").seq == first.seq + 1
+    assert verify_chain()[1] is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_connections_own_different_lanes_and_fall_back_when_all_are_taken():
+    import threading
+
+    import psycopg
+    from django.db import connection, connections
+
+    from core import audit
+
+    lanes, errors = [], []
+
+    def writer():
+        try:
+            for _ in range(5):
+                lanes.append(_append("t.thread").lane)
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=writer) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and len(set(lanes)) == 4 and all(lane < audit.OWNED_LANES for lane in lanes)
+
+    # Another session holds every owned lane: a new connection appends to a shared lane.
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    with psycopg.connect(**params, autocommit=True) as hog:
+        for lane in range(audit.OWNED_LANES):
+            hog.execute("SELECT pg_try_advisory_lock(%s, %s)", [audit._LOCK_KEY, lane])
+        shared = []
+        t = threading.Thread(target=lambda: (shared.append(_append("t.shared").lane), connections.close_all()))
+        t.start()
+        t.join()
+    assert shared and shared[0] >= audit.OWNED_LANES
+    assert verify_chain()[1] is None

@@ -64,7 +64,7 @@ def pause_set(*, actor, scope: str, account_kind: str = PauseKind.ALL, reason: s
     switch = PauseSwitch.objects.create(scope=scope, account_kind=account_kind, reason=reason.strip(), ends_at=ends_at,
                                         created_by=actor)
     _forget()
-    transaction.on_commit(_forget)
+    transaction.on_commit(_forget, robust=True)
     record("pause.set", actor=actor, subject=switch,
            new={"scope": scope, "account_kind": account_kind, "reason": switch.reason, "ends_at": ends_at})
     return switch
@@ -80,6 +80,6 @@ def pause_lift(*, actor, switch: PauseSwitch) -> PauseSwitch:
     switch.lifted_at, switch.lifted_by = timezone.now(), actor
     switch.save(update_fields=["lifted_at", "lifted_by"])
     _forget()
-    transaction.on_commit(_forget)
+    transaction.on_commit(_forget, robust=True)
     record("pause.lifted", actor=actor, subject=switch, new={"scope": switch.scope, "account_kind": switch.account_kind})
     return switch

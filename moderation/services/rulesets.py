@@ -56,7 +56,7 @@ def _bump() -> None:
     RuleSetVersion.objects.filter(pk=1).update(counter=F("counter") + 1, token=uuid.uuid4().hex)
     cache.delete(CACHE_KEY)
     _forget_local()
-    transaction.on_commit(lambda: (cache.delete(CACHE_KEY), _forget_local()))
+    transaction.on_commit(lambda: (cache.delete(CACHE_KEY), _forget_local()), robust=True)
 
 
 def _validate(term: str, article: str, severity: str, category: str) -> str:

@@ -28,7 +28,7 @@ from moderation.views.cases import field_label, highlight
 
 
 def _pause_changed():
-    transaction.on_commit(lambda: cache.delete(PAUSE_CACHE_KEY))
+    transaction.on_commit(lambda: cache.delete(PAUSE_CACHE_KEY), robust=True)
     cache.delete(PAUSE_CACHE_KEY)
 
 

@@ -1,0 +1,77 @@
+"""The API call log is written in batches (core.apicalls) and loses nothing on the way."""
+
+import time
+
+import pytest
+
+from core import apicalls
+from core.apiauth import api_client_create
+from core.models import ApiCall, ApiClient
+
+
+@pytest.fixture
+def platform(db):
+    client, token = api_client_create(actor=None, name="platform", scopes=["*"])
+    return client, token
+
+
+def _get(client, token, path):
+    return client.get(path, HTTP_AUTHORIZATION=f"Bearer {token}")
+
+
+def test_rows_wait_for_a_full_batch_then_are_written_together(client, platform, settings):
+    settings.API_CALL_BATCH_ROWS = 3
+    settings.API_CALL_BATCH_SECONDS = 60
+    api_client, token = platform
+    _get(client, token, "/api/v1/accounts/a")
+    _get(client, token, "/api/v1/accounts/b")
+    assert ApiCall.objects.count() == 0 and apicalls.pending() == 2
+    _get(client, token, "/api/v1/accounts/c")
+    assert apicalls.pending() == 0
+    assert list(ApiCall.objects.order_by("id").values_list("path", "status", "client_id")) == [
+        (f"/api/v1/accounts/{x}", 404, api_client.pk) for x in "abc"]
+
+
+def test_unauthenticated_calls_are_logged_without_a_client(db, client, settings):
+    settings.API_CALL_BATCH_ROWS = 1
+    assert client.get("/api/v1/accounts/x", HTTP_AUTHORIZATION="Bearer wrong").status_code == 401
+    assert list(ApiCall.objects.values_list("path", "status", "client_id")) == [("/api/v1/accounts/x", 401, None)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_quiet_process_writes_its_rows_after_the_wait(client, settings):
+    settings.API_CALL_BATCH_ROWS = 100
+    settings.API_CALL_BATCH_SECONDS = 0.2
+    _api_client, token = api_client_create(actor=None, name="quiet", scopes=["*"])
+    _get(client, token, "/api/v1/accounts/a")
+    assert ApiCall.objects.count() == 0
+    deadline = time.monotonic() + 5
+    while ApiCall.objects.count() == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert ApiCall.objects.count() == 1 and apicalls.pending() == 0
+
+
+def test_a_row_that_cannot_be_written_does_not_take_the_batch_with_it(platform, settings):
+    from django.utils import timezone
+
+    settings.API_CALL_BATCH_ROWS = 100
+    api_client, _token = platform
+    now = timezone.now()
+    apicalls.log_call(client_id=api_client.pk, created_at=now, method="GET", path="/api/v1/ok", status=200,
+                      duration_ms=1, request_id="r1")
+    apicalls.log_call(client_id=api_client.pk, created_at=now, method="GET", path="/api/v1/bad", status=-1,
+                      duration_ms=1, request_id="r2")  # violates the column's CHECK constraint
+    assert apicalls.flush() == 1
+    assert list(ApiCall.objects.values_list("path", flat=True)) == ["/api/v1/ok"]
+
+
+def test_a_deactivated_client_is_refused_once_its_cached_row_expires(client, platform, monkeypatch):
+    from core import apiauth
+
+    api_client, token = platform
+    assert _get(client, token, "/api/v1/accounts/a").status_code == 404
+    ApiClient.objects.filter(pk=api_client.pk).update(is_active=False)
+    assert _get(client, token, "/api/v1/accounts/a").status_code == 404  # still cached
+    monkeypatch.setattr(apiauth, "CACHE_SECONDS", 0.0)
+    apiauth.forget_cached_clients()
+    assert _get(client, token, "/api/v1/accounts/a").status_code == 401
