@@ -126,9 +126,12 @@ def _attach_identity(account: Account, identity: ValidatedIdentity) -> IdentityV
 @transaction.atomic(savepoint=False)
 def account_create(*, actor, uid: str, kind: str = AccountKind.INDIVIDUAL, info: dict,
                    is_public_account: bool = False, identities: list[ValidatedIdentity] = (),
-                   source: str = InfoSource.REGISTRATION, reference: str = "") -> Account:
-    """Register an account whose information has passed verification (Art 9, 10)."""
-    if Account.objects.filter(uid=uid).exists():
+                   source: str = InfoSource.REGISTRATION, reference: str = "", uid_checked: bool = False) -> Account:
+    """Register an account whose information has passed verification (Art 9, 10).
+
+    ``uid_checked``: the caller has just seen that the uid is free (the verification pipeline);
+    a concurrent registration of the same uid then fails on the unique constraint instead."""
+    if not uid_checked and Account.objects.filter(uid=uid).exists():
         raise ServiceError(f"账号 {uid} 已存在", field="uid", code="duplicate", status=409)
     account = Account(uid=uid, kind=kind, is_public_account=is_public_account)
     _apply_info_fields(account, info)

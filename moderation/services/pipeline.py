@@ -94,24 +94,46 @@ def _context(data: SubmissionInput, account: Account | None) -> dict:
             "qualifications": sorted(set(qualifications))}
 
 
-_CLOSENESS_SQL = """
-SELECT EXISTS(SELECT 1 FROM moderation_blockedidentity WHERE number_hash = %s AND lifted_at IS NULL),
+_LOOKUP_SQL = """
+SELECT (SELECT id FROM moderation_submission WHERE {client} AND idempotency_key = %(key)s),
+       (SELECT id FROM accounts_account WHERE uid = %(uid)s),
+       EXISTS(SELECT 1 FROM moderation_blockedidentity WHERE number_hash = %(identity)s AND lifted_at IS NULL),
        EXISTS(SELECT 1 FROM accounts_identityverification iv JOIN accounts_account a ON a.id = iv.account_id
-               WHERE iv.number_hash = %s AND a.status IN ('closed', 'banned')),
-       EXISTS(SELECT 1 FROM accounts_account WHERE name_key = %s AND status IN ('closed', 'banned') AND id <> %s)
+               WHERE iv.number_hash = %(identity)s AND a.status IN ('closed', 'banned')),
+       EXISTS(SELECT 1 FROM accounts_account WHERE name_key = %(name_key)s AND status IN ('closed', 'banned')
+               AND uid <> %(uid)s),
+       EXISTS(SELECT 1 FROM moderation_submission WHERE uid = %(uid)s AND kind = %(kind)s AND status = 'pending'),
+       {next_id}
 """
 
 
-def _closeness(*, identity_hash: str, name_key: str, account_id: int) -> tuple[bool, bool, bool]:
-    """Art 10 ¶3 in one round trip: (identity banned, identity used by a closed account, name
-    normalises to a closed account's name). Empty inputs never match."""
-    if not identity_hash and not name_key:
-        return False, False, False
+@dataclass
+class _Lookup:
+    previous_id: int | None
+    account_id: int | None
+    banned_identity: bool
+    closed_identity: bool
+    closed_name: bool
+    pending_exists: bool
+    new_id: int | None  # drawn from the sequence up front (PostgreSQL), so every row is written once
+
+
+def _lookup(*, client, data: SubmissionInput, name_key: str) -> _Lookup:
+    """Everything the pipeline must know from the database before deciding, in one round trip:
+    an earlier submission with this idempotency key, the account, and Art 10 ¶3 closeness (the
+    identity is banned, or used by a closed account; the new name normalises to a closed
+    account's name). NULL never equals anything, so an absent identity or name matches nothing."""
+    identity_hash = data.identity.number_hash if data.identity is not None else ""
+    sql = _LOOKUP_SQL.format(
+        client="client_id = %(client)s" if client is not None else "client_id IS NULL",
+        next_id="nextval(pg_get_serial_sequence('moderation_submission', 'id'))"
+        if connection.vendor == "postgresql" else "NULL")
     with connection.cursor() as cur:
-        # NULL never equals anything, so an absent identity or name matches nothing.
-        cur.execute(_CLOSENESS_SQL, [identity_hash or None, identity_hash or None, name_key or None, account_id])
-        banned, closed_identity, closed_name = cur.fetchone()
-    return bool(banned), bool(closed_identity), bool(closed_name)
+        cur.execute(sql, {"client": client.pk if client is not None else None, "key": data.idempotency_key,
+                          "uid": data.uid, "identity": identity_hash or None, "name_key": name_key or None,
+                          "kind": data.kind})
+        row = cur.fetchone()
+    return _Lookup(row[0], row[1], *(bool(x) for x in row[2:6]), row[6])
 
 
 def _response(submission: Submission) -> dict:
@@ -131,17 +153,19 @@ def submission_process(*, client, data: SubmissionInput) -> tuple[Submission, bo
     from moderation.services.pauses import active_pause_cached
 
     digest = data.payload_hash()
-    previous = Submission.objects.filter(client=client, idempotency_key=data.idempotency_key).first()
-    if previous is not None:
+    unknown = set(data.info) - set(TEXT_INFO_FIELDS)
+    if unknown:
+        raise ModerationError(f"未知的账号信息字段：{', '.join(sorted(unknown))}", field=f"info.{sorted(unknown)[0]}")
+    proposed_name = data.info.get("name") or ""
+    found = _lookup(client=client, data=data, name_key=ruleset.name_key(proposed_name) if proposed_name else "")
+    if found.previous_id is not None:
+        previous = Submission.objects.get(pk=found.previous_id)
         if previous.payload_hash != digest:
             raise ModerationError("该幂等键已用于内容不同的提交", field="idempotency_key", code="idempotency_conflict",
                                   status=409)
         return previous, True
 
-    unknown = set(data.info) - set(TEXT_INFO_FIELDS)
-    if unknown:
-        raise ModerationError(f"未知的账号信息字段：{', '.join(sorted(unknown))}", field=f"info.{sorted(unknown)[0]}")
-    account = Account.objects.filter(uid=data.uid).first()
+    account = Account.objects.get(pk=found.account_id) if found.account_id is not None else None
     if data.kind == SubmissionKind.REGISTRATION:
         if account is not None:
             raise ModerationError(f"账号 {data.uid} 已注册，变更信息请提交 change", field="uid", code="duplicate",
@@ -170,11 +194,10 @@ def submission_process(*, client, data: SubmissionInput) -> tuple[Submission, bo
     merged = {f: getattr(account, f) for f in TEXT_INFO_FIELDS} if account is not None else {}
     merged.update({k: (v or "") for k, v in data.info.items()})
     new_name = merged.get("name", "")
-    name_key = ruleset.name_key(new_name) if new_name and (account is None or new_name != account.name) else ""
-    banned, closed_identity, closed_name = _closeness(
-        identity_hash=identity.number_hash if identity is not None else "", name_key=name_key,
-        account_id=account.pk if account is not None else 0)
-    if banned:
+    # An unchanged name is not a new likeness to a closed account.
+    closed_name = found.closed_name and bool(new_name) and (account is None or new_name != account.name)
+    closed_identity = found.closed_identity
+    if found.banned_identity:
         findings.append(_finding("10.3", "banned_identity", "identity", Decision.REJECT,
                                  "该身份信息关联的账号已被禁止重新注册"))
     elif closed_identity and data.kind == SubmissionKind.REGISTRATION:
@@ -199,7 +222,7 @@ def submission_process(*, client, data: SubmissionInput) -> tuple[Submission, bo
 
     try:
         return _persist(client, data, digest, account, account_kind, identity, context, decision, findings,
-                        verdict.ruleset), False
+                        verdict.ruleset, found), False
     except IntegrityError:
         # A concurrent request with the same idempotency key won: answer with its result.
         previous = Submission.objects.filter(client=client, idempotency_key=data.idempotency_key).first()
@@ -213,13 +236,16 @@ def submission_process(*, client, data: SubmissionInput) -> tuple[Submission, bo
         return previous, True
 
 
-def _persist(client, data, digest, account, account_kind, identity, context, decision, findings, ruleset_id):
+def _persist(client, data, digest, account, account_kind, identity, context, decision, findings, ruleset_id,
+             found: _Lookup):
+    """Write the submission once, with its outcome (its id was drawn up front), after what it
+    causes: the account and its version for ``allow``, the review case for ``review``."""
     from moderation.services.cases import case_open
 
     with transaction.atomic():
         submission = Submission(
-            client=client, idempotency_key=data.idempotency_key, payload_hash=digest, kind=data.kind, uid=data.uid,
-            account=account, account_kind=account_kind,
+            pk=found.new_id, client=client, idempotency_key=data.idempotency_key, payload_hash=digest, kind=data.kind,
+            uid=data.uid, account=account, account_kind=account_kind,
             is_public_account=bool(data.is_public_account if data.is_public_account is not None
                                    else (account.is_public_account if account else False)),
             info=data.info, context=context, decision=decision, findings=findings, ruleset=ruleset_id,
@@ -235,18 +261,22 @@ def _persist(client, data, digest, account, account_kind, identity, context, dec
             if image:
                 getattr(submission, name).save(f"{hashlib.sha256(image[0]).hexdigest()[:32]}.{image[1]}",
                                                ContentFile(image[0]), save=False)
-        submission.save()
+        written = submission.pk is None
+        if written:  # no sequence to draw from (SQLite): insert now and fill in the outcome below
+            submission.save(force_insert=True)
         record("submission.received", actor=client, subject=submission,
                new={"kind": data.kind, "uid": data.uid, "decision": decision, "ruleset": ruleset_id,
                     "articles": list(dict.fromkeys(f["article"] for f in findings)),
                     "identity": identity.masked if identity else None})
         if decision == Decision.ALLOW:
-            _apply(actor=client, submission=submission, status=SubmissionStatus.APPLIED)
+            _apply(actor=client, submission=submission, status=SubmissionStatus.APPLIED, identity=identity,
+                   uid_checked=True)
         elif decision == Decision.REJECT:
             submission.status, submission.decided_at = SubmissionStatus.REJECTED, timezone.now()
         else:
-            Submission.objects.filter(uid=data.uid, kind=data.kind, status=SubmissionStatus.PENDING).exclude(
-                pk=submission.pk).update(status=SubmissionStatus.SUPERSEDED, decided_at=timezone.now())
+            if found.pending_exists:
+                Submission.objects.filter(uid=data.uid, kind=data.kind, status=SubmissionStatus.PENDING).exclude(
+                    pk=submission.pk).update(status=SubmissionStatus.SUPERSEDED, decided_at=timezone.now())
             strict = decision == Decision.STRICT_REVIEW
             reason = CaseReason.STRICT_REVIEW if strict else (
                 CaseReason.REGISTRATION if data.kind == SubmissionKind.REGISTRATION else CaseReason.CHANGE)
@@ -254,7 +284,10 @@ def _persist(client, data, digest, account, account_kind, identity, context, dec
                                         account=account, subject_uid=data.uid, findings=findings,
                                         requires_supervisor=strict)
         submission.response = _response(submission)
-        submission.save(update_fields=["response", "status", "decided_at", "case", "account"])
+        if written:
+            submission.save(update_fields=["response", "status", "decided_at", "case", "account"])
+        else:
+            submission.save(force_insert=True)
     return submission
 
 
@@ -276,21 +309,25 @@ def _images(submission: Submission) -> dict:
     return out
 
 
-def _apply(*, actor, submission: Submission, status: str) -> Account:
+def _apply(*, actor, submission: Submission, status: str, identity: ValidatedIdentity | None = None,
+           uid_checked: bool = False) -> Account:
+    """Apply the submission. ``identity`` is the validated identity when the caller still has it
+    (the pipeline), else it is decrypted from the submission (a reviewer's approval)."""
     from moderation.services.measures import lift_corrections_after_passing_change
 
     reference = f"submission:{submission.pk}"
+    identities = [identity] if identity is not None else _identity_of(submission)
     if submission.kind == SubmissionKind.REGISTRATION:
         account = account_services.account_create(
             actor=actor, uid=submission.uid, kind=submission.account_kind, info={**submission.info, **_images(submission)},
-            is_public_account=submission.is_public_account, identities=_identity_of(submission),
-            source=InfoSource.REGISTRATION, reference=reference)
+            is_public_account=submission.is_public_account, identities=identities,
+            source=InfoSource.REGISTRATION, reference=reference, uid_checked=uid_checked)
     else:
         account = account_services.account_apply_info(
             actor=actor, account=submission.account, info={**submission.info, **_images(submission)},
             source=InfoSource.CHANGE, reference=reference)
-        for identity in _identity_of(submission):
-            account_services.identity_add(actor=actor, account=account, identity=identity)
+        for each in identities:
+            account_services.identity_add(actor=actor, account=account, identity=each)
         lift_corrections_after_passing_change(actor=actor, account=account)
     submission.account, submission.status, submission.decided_at = account, status, timezone.now()
     return account
