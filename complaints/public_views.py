@@ -14,6 +14,7 @@ from accounts.services import ServiceError
 from complaints import forms, ratelimit, selectors, services
 from complaints.choices import ComplaintSource, ComplaintStatus
 from core import workdays
+from core.clientip import client_ip
 from core.middleware import login_exempt
 
 
@@ -28,11 +29,6 @@ def _private(view):
         return response
 
     return login_exempt(never_cache(wrapper))
-
-
-def client_ip(request) -> str:
-    # Behind a reverse proxy, configure it to set REMOTE_ADDR (e.g. gunicorn --forwarded-allow-ips).
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _field_for(exc: ServiceError) -> str | None:

@@ -16,6 +16,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from core.clientip import parse_networks
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("QINGLANG_VAR_DIR", BASE_DIR / "var"))
 
@@ -43,6 +45,8 @@ if not FIELD_ENCRYPTION_KEYS:
 
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+# Reverse proxies whose X-Forwarded-For is believed (core/clientip.py); empty: the header is ignored.
+TRUSTED_PROXIES = parse_networks(os.environ.get("QINGLANG_TRUSTED_PROXIES", ""))
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -98,6 +98,21 @@ def test_rate_limit_per_ip(settings, no_challenge, target, make_account):
     assert other.post("/complaints/public/", form_data(other)).status_code == 200
 
 
+def test_rate_limit_per_ip_behind_a_trusted_proxy(settings, no_challenge, target, make_account):
+    """Every request arrives from the proxy; the limit applies to each forwarded client."""
+    from core.clientip import parse_networks  # noqa: PLC0415
+
+    settings.TRUSTED_PROXIES = parse_networks("10.0.0.0/8")
+    settings.COMPLAINTS_RATE_LIMITS = {"ip": [(1, 600)], "target": [(100, 3600)]}
+    first = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="36.110.1.2")
+    assert first.post("/complaints/public/", form_data(first)).status_code == 200
+    assert first.post("/complaints/public/", form_data(first)).status_code == 429
+    second = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="9.9.9.9, 36.110.1.3")  # left hop spoofed
+    assert second.post("/complaints/public/", form_data(second)).status_code == 200
+    spoofer = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="36.110.1.3, 36.110.1.2")
+    assert spoofer.post("/complaints/public/", form_data(spoofer)).status_code == 429
+
+
 def test_rate_limit_per_target(settings, no_challenge, target):
     settings.COMPLAINTS_RATE_LIMITS = {"ip": [(100, 600)], "target": [(2, 3600)]}
     for i in range(2):
