@@ -6,7 +6,7 @@ Usage (PostgreSQL; Redis optional):
     REDIS_URL=redis://127.0.0.1:6379/13 .venv/bin/python bench/complaints.py \
         [--requests 2000] [--clients 8] [--workers 2] [--complaints 100000] [--rounds 40]
 
-1. Starts gunicorn (``--workers`` sync workers) on 127.0.0.1 with a settings module written to a
+1. Starts granian (``--workers`` WSGI worker processes, one request thread each) on 127.0.0.1 with a settings module written to a
    temporary directory (``config.settings`` plus: challenge off, rate limits raised) and drives the real public form over HTTP from
    ``--clients`` threads: GET the form for the CSRF cookie once per client, then POST complaints
    (form-encoded, no image) for a bounded number of requests. Every response is checked for a
@@ -107,8 +107,9 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "complaints_bench_settings",
            "PYTHONPATH": f"{settings_dir}:{ROOT}", "QINGLANG_LOG_LEVEL": "WARNING"}
     proc = subprocess.Popen(  # noqa: S603 - our own venv binary
-        [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi:application", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning"], cwd=ROOT, env=env, start_new_session=True)
+        [str(ROOT / ".venv/bin/granian"), "--interface", "wsgi", "config.wsgi:application", "--workers", str(workers),
+         "--blocking-threads", "1", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        cwd=ROOT, env=env, start_new_session=True)
     for _ in range(100):
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
@@ -118,7 +119,7 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
         except OSError:
             time.sleep(0.2)
     proc.terminate()
-    sys.exit("gunicorn did not start")
+    sys.exit("granian did not start")
 
 
 def intake(port: int, total: int, clients: int, uids: list[str]) -> dict:
@@ -253,7 +254,7 @@ def main() -> None:
         user.groups.add(Group.objects.get(name="moderator"))
         staff.append(user)
 
-    print(f"1. public intake over HTTP: gunicorn {args.workers} sync workers, {args.clients} clients, "
+    print(f"1. public intake over HTTP: granian {args.workers} workers, {args.clients} clients, "
           f"{args.requests} POSTs (challenge off, rate limits raised; cache: {'Redis' if os.environ.get('REDIS_URL') else 'local memory'})")
     server = start_server(args.port, args.workers)
     try:

@@ -7,7 +7,7 @@ Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/qinglang_bench REDIS_URL=
 Seeds what is missing (seed_scale for accounts, COPY for cases), then measures:
 1. the queue page through Django's full stack (test client, logged-in moderator), per filter;
 2. claim-next from 20 threads at once (each its own DB connection), then puts the cases back;
-3. POST /api/v1/submissions against gunicorn on 127.0.0.1 (DEBUG off, 4 workers), driven by a
+3. POST /api/v1/submissions against granian on 127.0.0.1 (DEBUG off, --workers processes), driven by a
    bounded number of client threads for a bounded time; every response must be 201.
 """
 
@@ -162,7 +162,7 @@ def bench_claim_next(claimers: int, per_claimer: int, burst_gap: float) -> None:
 
 
 def bench_submissions(seconds: float, threads: int, workers: int) -> None:
-    """Registrations through the real HTTP stack: gunicorn (DEBUG off) on 127.0.0.1, driven by
+    """Registrations through the real HTTP stack: granian (DEBUG off) on 127.0.0.1, driven by
     wrk (bench/submissions.lua: unique key, uid and phone per request) when installed, else by a
     bounded pool of Python client threads. Every request must be answered 201."""
     import shutil
@@ -171,8 +171,9 @@ def bench_submissions(seconds: float, threads: int, workers: int) -> None:
     port = 18800 + os.getpid() % 100
     env = {**os.environ, "DJANGO_DEBUG": "0", "QINGLANG_LOG_LEVEL": "WARNING"}
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", "--preload"], cwd=ROOT, env=env, start_new_session=True)
+        [str(ROOT / ".venv/bin/granian"), "--interface", "wsgi", "config.wsgi:application", "--workers", str(workers),
+         "--blocking-threads", "1", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        cwd=ROOT, env=env, start_new_session=True)
     url = f"http://127.0.0.1:{port}/api/v1/submissions"
     try:
         for _ in range(120):
@@ -191,7 +192,7 @@ def bench_submissions(seconds: float, threads: int, workers: int) -> None:
                 timeout=seconds + 60).stdout
             rate = next((line.split()[-1] for line in out.splitlines() if line.startswith("Requests/sec")), "?")
             summary = next((line for line in out.splitlines() if line.startswith("wrk:")), "")
-            print(f"submissions (wrk, {threads} connections, gunicorn {workers} workers): {rate}/s end to end; {summary} "
+            print(f"submissions (wrk, {threads} connections, granian {workers} workers): {rate}/s end to end; {summary} "
                   "(target ≥ 300/s)")
             return
         _python_load(url, token, run, seconds, threads, workers)
@@ -250,7 +251,7 @@ def _python_load(url: str, token: str, run: str, seconds: float, threads: int, w
     for t in pool:
         t.join()
     wall = time.perf_counter() - t0
-    print(f"submissions (Python client, {threads} threads, gunicorn {workers} workers): {stats['ok'] / wall:.0f}/s "
+    print(f"submissions (Python client, {threads} threads, granian {workers} workers): {stats['ok'] / wall:.0f}/s "
           f"end to end; latency median {statistics.median(lat):.1f} ms, p95 {pct(lat, .95):.1f} ms; "
           f"decisions {stats['decisions']}; errors {stats['bad']} (target ≥ 300/s)")
 

@@ -1,6 +1,6 @@
 """Per-request / per-job context read by audit entries and logs.
 
-A ``ContextVar`` works for both threads (gunicorn sync workers, RQ) and async code.
+A ``ContextVar`` works for both threads (WSGI request threads, RQ) and async code.
 """
 
 from __future__ import annotations
