@@ -73,7 +73,7 @@ class Account(models.Model):
 
     credit_score = models.SmallIntegerField(_("信用分"), default=100)
     info_version = models.PositiveIntegerField(_("信息版本"), default=1)
-    name_key = models.CharField(max_length=100, blank=True, db_index=True,
+    name_key = models.CharField(max_length=100, blank=True,
                                 help_text="normalised name (rules engine) for Art 10 ¶3 closeness")
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -89,6 +89,8 @@ class Account(models.Model):
             models.Index(fields=["credit_score", "-id"], name="account_credit_idx"),
             models.Index(fields=["is_public_account", "-id"], name="account_public_idx"),
             models.Index(fields=["name"], name="account_name_idx"),
+            # Compared for equality only: a plain index, without Django's extra LIKE (pattern_ops) one.
+            models.Index(fields=["name_key"], name="account_name_key_idx"),
         ]
         permissions = [("reveal_identity", _("查看完整身份证件号码（需填写理由）"))]
 
@@ -107,7 +109,8 @@ class Account(models.Model):
 class AccountInfoVersion(models.Model):
     """One applied version of an account's information: who applied what, when (Art 10, 17)."""
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="versions")
+    # Indexed by uniq_account_version (account, version): no separate index on the key.
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="versions", db_index=False)
     version = models.PositiveIntegerField()
     data = models.JSONField()
     source = models.CharField(max_length=16, choices=InfoSource.choices)
@@ -126,10 +129,11 @@ class AccountInfoVersion(models.Model):
 class IdentityVerification(models.Model):
     """Real-name verification of an account (Art 9) — the number encrypted, hashed and masked (Art 16)."""
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="identities")
+    # Indexed by uniq_account_identity (account, method, number_hash).
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="identities", db_index=False)
     method = models.CharField(_("认证方式"), max_length=12, choices=IdentityMethod.choices)
     number_encrypted = models.TextField()
-    number_hash = models.CharField(max_length=64, db_index=True)
+    number_hash = models.CharField(max_length=64)
     masked = models.CharField(_("号码（脱敏）"), max_length=40)
     details = models.JSONField(default=dict, blank=True)
     org_class = models.CharField(_("机构类别"), max_length=24, choices=OrgClass.choices, blank=True)
@@ -142,6 +146,7 @@ class IdentityVerification(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["account", "method", "number_hash"], name="uniq_account_identity"),
         ]
+        indexes = [models.Index(fields=["number_hash"], name="identity_number_hash_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_method_display()} {self.masked}"

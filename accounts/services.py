@@ -25,6 +25,7 @@ from accounts.models import (
 )
 from core import crypto, ruleset
 from core.audit import actor_label_for, record
+from core.fastinsert import insert
 
 # Higher apps subscribe to hear about submissions that need review (moderation opens a case);
 # each listener is called inside the submitting transaction: fn(*, actor, obj).
@@ -104,10 +105,10 @@ def _apply_info_fields(account: Account, info: dict) -> None:
 
 
 def _version(account: Account, *, actor, source: str, reference: str = "") -> AccountInfoVersion:
-    return AccountInfoVersion.objects.create(
+    return insert(AccountInfoVersion(
         account=account, version=account.info_version, data=account.info_snapshot(), source=source,
         actor_label=actor_label_for(actor), reference=reference,
-    )
+    ))
 
 
 def _attach_identity(account: Account, identity: ValidatedIdentity) -> IdentityVerification:
@@ -135,14 +136,12 @@ def account_create(*, actor, uid: str, kind: str = AccountKind.INDIVIDUAL, info:
         raise ServiceError(f"账号 {uid} 已存在", field="uid", code="duplicate", status=409)
     account = Account(uid=uid, kind=kind, is_public_account=is_public_account)
     _apply_info_fields(account, info)
-    account.save()
+    insert(account)
     _version(account, actor=actor, source=source, reference=reference)
-    IdentityVerification.objects.bulk_create([
-        IdentityVerification(account=account, method=i.method, number_hash=i.number_hash,
-                             number_encrypted=crypto.encrypt(i.number), masked=i.masked, details=i.details,
-                             org_class=i.org_class)
-        for i in {(i.method, i.number_hash): i for i in identities}.values()
-    ])
+    for i in {(i.method, i.number_hash): i for i in identities}.values():
+        insert(IdentityVerification(account=account, method=i.method, number_hash=i.number_hash,
+                                    number_encrypted=crypto.encrypt(i.number), masked=i.masked, details=i.details,
+                                    org_class=i.org_class))
     record("account.created", actor=actor, subject=account,
            new={"uid": uid, "kind": kind, "is_public_account": is_public_account, "source": source,
                 "identities": [i.method for i in identities], "info": account.info_snapshot()})

@@ -32,11 +32,13 @@ class Submission(models.Model):
     change under review the old information stays live; the proposed one waits here.
     """
 
-    client = models.ForeignKey("core.ApiClient", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # Indexed by uniq_submission_idempotency (client, idempotency_key).
+    client = models.ForeignKey("core.ApiClient", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                               db_index=False)
     idempotency_key = models.CharField(max_length=100)
     payload_hash = models.CharField(max_length=64)
     kind = models.CharField(_("类型"), max_length=12, choices=SubmissionKind.choices)
-    uid = models.CharField(_("平台用户ID"), max_length=64, db_index=True)
+    uid = models.CharField(_("平台用户ID"), max_length=64)
     account = models.ForeignKey("accounts.Account", null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="submissions")
     account_kind = models.CharField(max_length=12)
@@ -46,7 +48,7 @@ class Submission(models.Model):
     cover = models.FileField(upload_to="submissions/%Y/%m/", blank=True)
     identity_method = models.CharField(max_length=12, blank=True)
     identity_encrypted = models.TextField(blank=True)
-    identity_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    identity_hash = models.CharField(max_length=64, blank=True)
     identity_masked = models.CharField(max_length=40, blank=True)
     identity_details = models.JSONField(default=dict, blank=True)
     context = models.JSONField(default=dict, blank=True)
@@ -64,6 +66,11 @@ class Submission(models.Model):
         ordering = ["-id"]
         constraints = [
             models.UniqueConstraint(fields=["client", "idempotency_key"], name="uniq_submission_idempotency"),
+        ]
+        # Equality lookups only: plain indexes, without Django's extra LIKE (pattern_ops) ones.
+        indexes = [
+            models.Index(fields=["uid"], name="submission_uid_idx"),
+            models.Index(fields=["identity_hash"], name="submission_identity_hash_idx"),
         ]
 
     def __str__(self) -> str:
@@ -84,8 +91,9 @@ class ReviewCase(models.Model):
     findings = models.JSONField(default=list)
     articles = models.JSONField(default=list, help_text="article codes of the findings, for filtering")
     due_at = models.DateTimeField(_("截止时间"))
+    # Indexed by case_assignee_idx (assignee, status).
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="+", verbose_name=_("处理人"))
+                                 related_name="+", verbose_name=_("处理人"), db_index=False)
     claimed_at = models.DateTimeField(null=True, blank=True)
     claim_expires_at = models.DateTimeField(null=True, blank=True)
     decision = models.CharField(_("决定"), max_length=20, choices=CaseDecision.choices, blank=True)

@@ -1,5 +1,7 @@
 """The audit chain: every service writes its entry; an edited or removed row is detected."""
 
+import time
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -168,11 +170,15 @@ def test_concurrent_connections_own_different_lanes_and_fall_back_when_all_are_t
     from core import audit
 
     lanes, errors = [], []
+    together = threading.Barrier(4, timeout=30)  # all four connections are open at once
 
     def writer():
         try:
-            for _ in range(5):
+            lanes.append(_append("t.thread").lane)
+            together.wait()
+            for _ in range(4):
                 lanes.append(_append("t.thread").lane)
+            together.wait()
         except Exception as exc:  # noqa: BLE001
             errors.append(exc)
         finally:
@@ -190,8 +196,15 @@ def test_concurrent_connections_own_different_lanes_and_fall_back_when_all_are_t
     params.pop("cursor_factory", None)
     params.pop("context", None)
     with psycopg.connect(**params, autocommit=True) as hog:
-        for lane in range(audit.OWNED_LANES):
-            hog.execute("SELECT pg_try_advisory_lock(%s, %s)", [audit._LOCK_KEY, lane])
+        # A closed connection's lane frees when its server process has ended: retry briefly.
+        # (A lane this thread's own connection owns stays taken, which is as good.)
+        free = set(range(audit.OWNED_LANES))
+        for _ in range(50):
+            free = {lane for lane in free
+                    if not hog.execute("SELECT pg_try_advisory_lock(%s, %s)", [audit._LOCK_KEY, lane]).fetchone()[0]}
+            if not free:
+                break
+            time.sleep(0.1)
         shared = []
         t = threading.Thread(target=lambda: (shared.append(_append("t.shared").lane), connections.close_all()))
         t.start()

@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.choices import ReviewStatus
 from accounts.models import Account
 from core.audit import record
+from core.fastinsert import insert
 from moderation import policy
 from moderation.choices import (
     CASE_TRANSITIONS,
@@ -68,12 +69,12 @@ def case_open(*, actor, reason: str, source: str, account: Account | None = None
                            new={"source": source, "findings": len(findings)})
                     return existing
                 now = timezone.now()
-                case = ReviewCase.objects.create(
+                case = insert(ReviewCase(
                     subject_uid=subject_uid, account=account, reason=reason, findings=findings,
                     articles=_articles(findings), priority=priority if priority is not None else policy.get("priority").get(reason, 50),
                     requires_supervisor=requires_supervisor, due_at=now + policy.due_delta(reason),
                     qualification=qualification, org_certification=org_certification,
-                )
+                ))
                 record("case.opened", actor=actor, subject=case,
                        new={"reason": reason, "source": source, "subject_uid": subject_uid,
                             "articles": case.articles, "requires_supervisor": requires_supervisor})

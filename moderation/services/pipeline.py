@@ -22,6 +22,7 @@ from accounts.identity import ValidatedIdentity
 from accounts.models import TEXT_INFO_FIELDS, Account
 from core import crypto, ruleset
 from core.audit import record
+from core.fastinsert import insert
 from moderation.choices import (
     DECISION_RANK,
     CaseReason,
@@ -263,7 +264,7 @@ def _persist(client, data, digest, account, account_kind, identity, context, dec
                                                ContentFile(image[0]), save=False)
         written = submission.pk is None
         if written:  # no sequence to draw from (SQLite): insert now and fill in the outcome below
-            submission.save(force_insert=True)
+            insert(submission)
         record("submission.received", actor=client, subject=submission,
                new={"kind": data.kind, "uid": data.uid, "decision": decision, "ruleset": ruleset_id,
                     "articles": list(dict.fromkeys(f["article"] for f in findings)),
@@ -287,7 +288,7 @@ def _persist(client, data, digest, account, account_kind, identity, context, dec
         if written:
             submission.save(update_fields=["response", "status", "decided_at", "case", "account"])
         else:
-            submission.save(force_insert=True)
+            insert(submission)
     return submission
 
 
