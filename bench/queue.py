@@ -263,7 +263,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--client-threads", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="server processes (one per core)")
     parser.add_argument("--only", choices=["queue", "claim", "submissions"], default=None)
     args = parser.parse_args()
     if connection.vendor != "postgresql":

@@ -5,7 +5,7 @@ Writing one row per call cost each API request its own transaction: a quarter of
 statements of a registration and more than half of those of a simple read. Rows are buffered per
 process and written with one multi-row INSERT once ``API_CALL_BATCH_ROWS`` rows are waiting or
 the oldest has waited ``API_CALL_BATCH_SECONDS`` (a timer covers a process that goes quiet), and
-when the process exits. A process killed
+when the process exits (also a server's forked worker). A process killed
 outright loses at most that batch of log rows — never a submission, decision or audit entry,
 which commit with the request's own transaction.
 """
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import multiprocessing.util
 import threading
 import time
 
@@ -103,4 +104,8 @@ def _flush_at_exit() -> None:
         log.warning("api call log: %d rows not written at exit", len(_rows))
 
 
+# A normal exit runs atexit; a server's forked worker process (granian) ends through
+# multiprocessing, which skips atexit but runs its own finalizers — register with both
+# (the second flush finds nothing left).
 atexit.register(_flush_at_exit)
+multiprocessing.util.Finalize(None, _flush_at_exit, exitpriority=100)

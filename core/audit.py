@@ -103,8 +103,11 @@ class _Tail:
     Django drops the callbacks registered inside a savepoint that rolls back, and all of them
     when the transaction ends, so the last surviving marker always describes the last entry
     that still exists in this transaction: later entries in the same transaction need neither
-    the lane lock again (already held) nor a read of the chain's tail. On commit the markers
-    run in order, so an owned lane's cached tail ends at the last committed entry.
+    the lane lock again (already held) nor a read of the chain's tail. Markers go to the front
+    of the commit callbacks, so an owned lane's cached tail has reached the last committed entry
+    before any other callback runs — one that starts a transaction of its own and writes an
+    entry (an in-process job) must not see the tail as it was before this transaction. A
+    marker only moves the tail forward, whatever order the markers run in.
     """
 
     __slots__ = ("hash", "lane", "owner", "seq")
@@ -113,15 +116,14 @@ class _Tail:
         self.lane, self.seq, self.hash, self.owner = lane, seq, digest, owner
 
     def __call__(self) -> None:
-        if self.owner is not None:
-            self.owner.seq, self.owner.hash = self.seq, self.hash
+        owner = self.owner
+        if owner is not None and (owner.seq is None or self.seq > owner.seq):
+            owner.seq, owner.hash = self.seq, self.hash
 
 
 def _transaction_tail(conn, lane: int) -> _Tail | None:
-    for _sids, func, _robust in reversed(conn.run_on_commit):
-        if isinstance(func, _Tail) and func.lane == lane:
-            return func
-    return None
+    markers = [func for _sids, func, _robust in conn.run_on_commit if isinstance(func, _Tail) and func.lane == lane]
+    return max(markers, key=lambda m: m.seq, default=None)
 
 
 def record(event: str, *, actor, subject: Model | None = None, old: Any = None, new: Any = None,
@@ -183,9 +185,9 @@ def record(event: str, *, actor, subject: Model | None = None, old: Any = None, 
         if owner is not None:
             owner.seq = owner.hash = None  # the cached tail was stale: read it again next time
         raise
-    # Robust, as every on_commit callback here is: one failing callback must not stop the
-    # markers after it from advancing the owned lane's tail.
-    conn.on_commit(_Tail(lane, seq, digest, owner), robust=True)
+    # At the front (see _Tail), with the savepoints it belongs to — as on_commit() would record
+    # them, so a savepoint rollback still drops it — and robust.
+    conn.run_on_commit.insert(0, (set(conn.savepoint_ids), _Tail(lane, seq, digest, owner), True))
     return entry
 
 

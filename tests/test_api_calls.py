@@ -75,3 +75,53 @@ def test_a_deactivated_client_is_refused_once_its_cached_row_expires(client, pla
     monkeypatch.setattr(apiauth, "CACHE_SECONDS", 0.0)
     apiauth.forget_cached_clients()
     assert _get(client, token, "/api/v1/accounts/a").status_code == 401
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_server_worker_that_stops_writes_its_waiting_rows():
+    """granian's forked workers end through multiprocessing, which skips atexit handlers."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import urllib.error
+    import urllib.request
+    from pathlib import Path
+    from urllib.parse import quote
+
+    from django.db import connection
+
+    _api_client, token = api_client_create(actor=None, name="worker", scopes=["*"])
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    db = connection.settings_dict
+    auth = quote(db["USER"]) + (f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else "")
+    env = {**os.environ, "DATABASE_URL": f"postgres://{auth}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+           "QINGLANG_API_CALL_BATCH_ROWS": "1000", "QINGLANG_API_CALL_BATCH_SECONDS": "600",
+           "QINGLANG_LOG_LEVEL": "WARNING"}
+    root = Path(__file__).resolve().parent.parent
+    server = subprocess.Popen(  # noqa: S603 - our own venv's server
+        [str(Path(sys.executable).parent / "granian"), "--interface", "wsgi", "config.wsgi:application",
+         "--workers", "1", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        cwd=root, env=env, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)  # noqa: S310
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "granian did not start"
+                time.sleep(0.2)
+        for path in ("a", "b", "c"):
+            req = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/accounts/{path}",
+                                         headers={"Authorization": f"Bearer {token}"})
+            with pytest.raises(urllib.error.HTTPError):
+                urllib.request.urlopen(req, timeout=10)  # noqa: S310 - 404: no such account
+        assert ApiCall.objects.count() == 0  # still waiting in the worker
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    assert sorted(ApiCall.objects.values_list("path", flat=True)) == [f"/api/v1/accounts/{p}" for p in "abc"]

@@ -149,6 +149,41 @@ def test_a_rolled_back_entry_does_not_move_the_cached_tail():
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_commit_callback_that_writes_an_entry_sees_the_committed_tail():
+    """An in-process job runs as a commit callback; registered before the transaction's own
+    entries, it still runs after the cached tail has advanced past them."""
+    from django.db import connection
+
+    _append("t.first")  # this connection now owns a lane and knows its tail
+    job_entries = []
+    with transaction.atomic():
+        transaction.on_commit(lambda: job_entries.append(_append("t.job")))
+        one = record("t.one", actor=None)
+        with transaction.atomic():
+            two = record("t.two", actor=None)
+    assert job_entries and job_entries[0].seq == two.seq + 1 == one.seq + 2
+    assert connection._audit_owner.seq == job_entries[0].seq
+    assert verify_chain()[1] is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_savepoint_does_not_advance_the_tail():
+    from django.db import connection
+
+    first = _append("t.first")
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                record("t.gone", actor=None)
+                raise ValueError
+        except ValueError:
+            pass
+    assert connection._audit_owner.seq == first.seq
+    assert _append("t.next").seq == first.seq + 1
+    assert verify_chain()[1] is None
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_stale_cached_tail_fails_once_then_heals():
     from django.db import IntegrityError, connection
 
