@@ -28,10 +28,18 @@ def parse_networks(value: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Ne
 
 
 def _address(value: str):
+    """An address from a header hop or a peer: ports (``1.2.3.4:5678``, ``[2001:db8::1]:443``)
+    are dropped and IPv4-mapped IPv6 (a dual-stack listener's ``::ffff:10.0.0.2``) is unmapped."""
+    value = value.strip()
+    if value.startswith("["):
+        value = value[1:].partition("]")[0]
+    elif value.count(":") == 1:
+        value = value.partition(":")[0]
     try:
-        return ipaddress.ip_address(value.strip())
+        addr = ipaddress.ip_address(value)
     except ValueError:
         return None
+    return getattr(addr, "ipv4_mapped", None) or addr
 
 
 def _trusted(addr, nets) -> bool:
@@ -41,9 +49,10 @@ def _trusted(addr, nets) -> bool:
 def client_ip(request) -> str:
     remote = request.META.get("REMOTE_ADDR", "")
     nets = settings.TRUSTED_PROXIES
-    if not nets or not _trusted(_address(remote), nets):
+    peer = _address(remote)
+    if not nets or not _trusted(peer, nets):
         return remote
-    current = remote
+    current = str(peer)
     for hop in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
         addr = _address(hop)
         if addr is None:

@@ -46,6 +46,14 @@ def test_ipv6_proxy_and_client(settings):
     assert client_ip(_request("::1", "2408:8000::1")) == "2408:8000::1"
 
 
+def test_ports_brackets_and_mapped_addresses(settings):
+    settings.TRUSTED_PROXIES = parse_networks("10.0.0.0/8")
+    assert client_ip(_request("10.0.0.5", "36.110.1.2:5555")) == "36.110.1.2"
+    assert client_ip(_request("10.0.0.5", "[2408:8000::1]:443")) == "2408:8000::1"
+    assert client_ip(_request("::ffff:10.0.0.5", "36.110.1.2")) == "36.110.1.2"
+    assert client_ip(_request("10.0.0.5", "10.0.0.9:80, ::ffff:36.110.1.3")) == "36.110.1.3"
+
+
 def test_bad_setting_names_the_variable():
     with pytest.raises(ImproperlyConfigured, match="QINGLANG_TRUSTED_PROXIES: 'ten' is not"):
         parse_networks("10.0.0.0/8, ten")
