@@ -6,7 +6,9 @@ third of the Python time of a request. ``insert()`` keeps one statement per mode
 row with the same field conversions the ORM uses (``pre_save`` for defaults, ``auto_now`` and
 files; ``get_db_prep_save`` for adaptation), through Django's cursor so query logging and test
 query counts still see it. What it leaves out: model signals (nothing in Qinglang listens to
-them on these models) and expressions as field values. On databases without ``RETURNING`` it
+them on these models), expressions as field values (refused), ``db_default`` and generated
+fields (none on these models), and the check that related objects were saved first (callers
+pass saved ones). On databases without ``RETURNING`` it
 falls back to ``save(force_insert=True)``.
 """
 

@@ -1,0 +1,41 @@
+"""The hot write path's tables carry the indexes their lookups use, and no more (core.migration_ops)."""
+
+import pytest
+from django.db import connection
+
+pytestmark = pytest.mark.django_db
+
+
+def _indexes(table: str) -> dict[str, list[str]]:
+    with connection.cursor() as cur:
+        constraints = connection.introspection.get_constraints(cur, table)
+    return {name: c["columns"] for name, c in constraints.items()
+            if (c["index"] or c["unique"]) and not c["primary_key"] and not c["foreign_key"]}
+
+
+@pytest.mark.parametrize(("table", "column", "name"), [
+    ("accounts_account", "name_key", "account_name_key_idx"),
+    ("accounts_identityverification", "number_hash", "identity_number_hash_idx"),
+    ("moderation_submission", "uid", "submission_uid_idx"),
+    ("moderation_submission", "identity_hash", "submission_identity_hash_idx"),
+])
+def test_equality_columns_have_one_plain_index(table, column, name):
+    on_column = [n for n, cols in _indexes(table).items() if cols == [column]]
+    assert on_column == [name]
+
+
+@pytest.mark.parametrize(("table", "column"), [
+    ("accounts_accountinfoversion", "account_id"),
+    ("accounts_identityverification", "account_id"),
+    ("moderation_submission", "client_id"),
+    ("moderation_reviewcase", "assignee_id"),
+])
+def test_foreign_keys_are_served_by_a_composite_index(table, column):
+    indexes = _indexes(table)
+    assert not [n for n, cols in indexes.items() if cols == [column]]
+    assert [n for n, cols in indexes.items() if len(cols) > 1 and cols[0] == column]
+
+
+def test_prefix_searched_columns_keep_their_like_index():
+    # Account uid is searched with startswith (account list): its LIKE index stays.
+    assert any(n.endswith("_like") and cols == ["uid"] for n, cols in _indexes("accounts_account").items())
