@@ -240,55 +240,69 @@ def submission_process(*, client, data: SubmissionInput) -> tuple[Submission, bo
 def _persist(client, data, digest, account, account_kind, identity, context, decision, findings, ruleset_id,
              found: _Lookup):
     """Write the submission once, with its outcome (its id was drawn up front), after what it
-    causes: the account and its version for ``allow``, the review case for ``review``."""
+    causes: the account and its version for ``allow``, the review case for ``review``. Images
+    stored on the way are removed again if the transaction does not commit."""
+    stored: list = []
+    try:
+        with transaction.atomic():
+            return _persist_in_transaction(client, data, digest, account, account_kind, identity, context, decision,
+                                           findings, ruleset_id, found, stored)
+    except BaseException:
+        for file in stored:  # the row that would have named them was never written
+            file.storage.delete(file.name)
+        raise
+
+
+def _persist_in_transaction(client, data, digest, account, account_kind, identity, context, decision, findings,
+                            ruleset_id, found: _Lookup, stored: list):
     from moderation.services.cases import case_open
 
-    with transaction.atomic():
-        submission = Submission(
-            pk=found.new_id, client=client, idempotency_key=data.idempotency_key, payload_hash=digest, kind=data.kind,
-            uid=data.uid, account=account, account_kind=account_kind,
-            is_public_account=bool(data.is_public_account if data.is_public_account is not None
-                                   else (account.is_public_account if account else False)),
-            info=data.info, context=context, decision=decision, findings=findings, ruleset=ruleset_id,
-            status=SubmissionStatus.PENDING,
-        )
-        if identity is not None:
-            submission.identity_method, submission.identity_hash = identity.method, identity.number_hash
-            submission.identity_encrypted = crypto.encrypt(identity.number)
-            submission.identity_masked = identity.masked
-            submission.identity_details = {**identity.details, "org_class": identity.org_class}
-        for name in ("avatar", "cover"):
-            image = getattr(data, name)
-            if image:
-                getattr(submission, name).save(f"{hashlib.sha256(image[0]).hexdigest()[:32]}.{image[1]}",
-                                               ContentFile(image[0]), save=False)
-        written = submission.pk is None
-        if written:  # no sequence to draw from (SQLite): insert now and fill in the outcome below
-            insert(submission)
-        record("submission.received", actor=client, subject=submission,
-               new={"kind": data.kind, "uid": data.uid, "decision": decision, "ruleset": ruleset_id,
-                    "articles": list(dict.fromkeys(f["article"] for f in findings)),
-                    "identity": identity.masked if identity else None})
-        if decision == Decision.ALLOW:
-            _apply(actor=client, submission=submission, status=SubmissionStatus.APPLIED, identity=identity,
-                   uid_checked=True)
-        elif decision == Decision.REJECT:
-            submission.status, submission.decided_at = SubmissionStatus.REJECTED, timezone.now()
-        else:
-            if found.pending_exists:
-                Submission.objects.filter(uid=data.uid, kind=data.kind, status=SubmissionStatus.PENDING).exclude(
-                    pk=submission.pk).update(status=SubmissionStatus.SUPERSEDED, decided_at=timezone.now())
-            strict = decision == Decision.STRICT_REVIEW
-            reason = CaseReason.STRICT_REVIEW if strict else (
-                CaseReason.REGISTRATION if data.kind == SubmissionKind.REGISTRATION else CaseReason.CHANGE)
-            submission.case = case_open(actor=client, reason=reason, source=f"submission:{submission.pk}",
-                                        account=account, subject_uid=data.uid, findings=findings,
-                                        requires_supervisor=strict)
-        submission.response = _response(submission)
-        if written:
-            submission.save(update_fields=["response", "status", "decided_at", "case", "account"])
-        else:
-            insert(submission)
+    submission = Submission(
+        pk=found.new_id, client=client, idempotency_key=data.idempotency_key, payload_hash=digest, kind=data.kind,
+        uid=data.uid, account=account, account_kind=account_kind,
+        is_public_account=bool(data.is_public_account if data.is_public_account is not None
+                               else (account.is_public_account if account else False)),
+        info=data.info, context=context, decision=decision, findings=findings, ruleset=ruleset_id,
+        status=SubmissionStatus.PENDING,
+    )
+    if identity is not None:
+        submission.identity_method, submission.identity_hash = identity.method, identity.number_hash
+        submission.identity_encrypted = crypto.encrypt(identity.number)
+        submission.identity_masked = identity.masked
+        submission.identity_details = {**identity.details, "org_class": identity.org_class}
+    for name in ("avatar", "cover"):
+        image = getattr(data, name)
+        if image:
+            getattr(submission, name).save(f"{hashlib.sha256(image[0]).hexdigest()[:32]}.{image[1]}",
+                                           ContentFile(image[0]), save=False)
+            stored.append(getattr(submission, name))
+    written = submission.pk is None
+    if written:  # no sequence to draw from (SQLite): insert now and fill in the outcome below
+        insert(submission)
+    record("submission.received", actor=client, subject=submission,
+           new={"kind": data.kind, "uid": data.uid, "decision": decision, "ruleset": ruleset_id,
+                "articles": list(dict.fromkeys(f["article"] for f in findings)),
+                "identity": identity.masked if identity else None})
+    if decision == Decision.ALLOW:
+        _apply(actor=client, submission=submission, status=SubmissionStatus.APPLIED, identity=identity,
+               uid_checked=True)
+    elif decision == Decision.REJECT:
+        submission.status, submission.decided_at = SubmissionStatus.REJECTED, timezone.now()
+    else:
+        if found.pending_exists:
+            Submission.objects.filter(uid=data.uid, kind=data.kind, status=SubmissionStatus.PENDING).exclude(
+                pk=submission.pk).update(status=SubmissionStatus.SUPERSEDED, decided_at=timezone.now())
+        strict = decision == Decision.STRICT_REVIEW
+        reason = CaseReason.STRICT_REVIEW if strict else (
+            CaseReason.REGISTRATION if data.kind == SubmissionKind.REGISTRATION else CaseReason.CHANGE)
+        submission.case = case_open(actor=client, reason=reason, source=f"submission:{submission.pk}",
+                                    account=account, subject_uid=data.uid, findings=findings,
+                                    requires_supervisor=strict)
+    submission.response = _response(submission)
+    if written:
+        submission.save(update_fields=["response", "status", "decided_at", "case", "account"])
+    else:
+        insert(submission)
     return submission
 
 

@@ -224,3 +224,29 @@ def test_bad_submissions(api, body, status, field):
     assert r.status_code == status, r.content.decode()
     assert field in [e["field"] for e in r.json()["errors"]], r.json()
     assert not Submission.objects.exists() and not Account.objects.filter(uid="b1").exists()
+
+
+def test_images_of_a_submission_that_fails_to_commit_are_removed(settings, tmp_path, submit, make_account,
+                                                                 monkeypatch):
+    import base64
+
+    from moderation.services import cases
+
+    settings.MEDIA_ROOT = tmp_path
+    png = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+
+    def fail(**_kwargs):
+        raise RuntimeError("the database went away")
+
+    make_account(uid="img1", name="小红")
+    monkeypatch.setattr(cases, "case_open", fail)
+    with pytest.raises(RuntimeError):
+        submit("img1", {"name": "张医生"}, kind="change", avatar_b64=base64.b64encode(png).decode(),
+               cover_b64=base64.b64encode(png).decode())
+    assert not Submission.objects.filter(uid="img1").exists()
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+    monkeypatch.undo()
+    status, body = submit("img1", {"name": "张医生"}, kind="change", avatar_b64=base64.b64encode(png).decode())
+    assert status == 201 and body["case_id"]
+    assert len([p for p in tmp_path.rglob("*") if p.is_file()]) == 1
