@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from accounts import identity as identity_mod
@@ -28,7 +29,7 @@ def _uid(uid: str) -> str:
     import re
 
     if not re.match(UID_PATTERN, uid):
-        raise services.ServiceError("uid 只能包含字母、数字和 _.:-，最长 64 个字符", field="uid", status=422)
+        raise services.ServiceError(_("uid 只能包含字母、数字和 _.:-，最长 64 个字符"), field="uid", status=422)
     return uid
 
 
@@ -85,15 +86,15 @@ def record_activity(request, uid: str, payload: ActivityIn):
     try:
         ipaddress.ip_address(payload.ip.strip())
     except ValueError:
-        raise services.ServiceError("不是有效的 IP 地址", field="ip") from None
+        raise services.ServiceError(_("不是有效的 IP 地址"), field="ip") from None
     if payload.at is not None:
         if payload.at.tzinfo is None:
-            raise services.ServiceError("时间必须带时区", field="at")
+            raise services.ServiceError(_("时间必须带时区"), field="at")
         from django.utils import timezone as tz
 
         now = tz.now()
         if payload.at > now + dt.timedelta(minutes=5) or payload.at < now - dt.timedelta(days=30):
-            raise services.ServiceError("活动时间须在过去 30 天内，且不能晚于当前时间", field="at")
+            raise services.ServiceError(_("活动时间须在过去 30 天内，且不能晚于当前时间"), field="at")
     account = selectors.account_get(uid=_uid(uid))
     location = services.account_record_activity(actor=request.auth, account=account, ip=payload.ip, at=payload.at)
     return {"ip_location": location.label}
@@ -130,14 +131,14 @@ def submit_org_certification(request, uid: str, payload: OrgCertificationIn):
     try:
         EmailValidator()(payload.contact_email)
     except ValidationError:
-        raise services.ServiceError("邮箱格式不正确", field="contact_email") from None
+        raise services.ServiceError(_("邮箱格式不正确"), field="contact_email") from None
     if payload.website:
         try:
             URLValidator(schemes=["http", "https"])(payload.website)
         except ValidationError:
-            raise services.ServiceError("网址格式不正确（需以 http:// 或 https:// 开头）", field="website") from None
+            raise services.ServiceError(_("网址格式不正确（需以 http:// 或 https:// 开头）"), field="website") from None
     if account.kind != AccountKind.ORGANIZATION:
-        raise services.ServiceError("只有机构用户可以申请机构认证", field="uid", code="wrong_kind", status=409)
+        raise services.ServiceError(_("只有机构用户可以申请机构认证"), field="uid", code="wrong_kind", status=409)
     with transaction.atomic():
         cert = services.org_certification_submit(
             actor=request.auth, account=account, identity=validated, full_name=payload.full_name,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts import iplocation
 from accounts.choices import QUALIFICATION_TRANSITIONS, AccountKind, InfoSource, ReviewStatus
@@ -68,16 +69,18 @@ def decode_image(value: str, *, field: str, allow_pdf: bool = False) -> tuple[by
     try:
         data = base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError):
-        raise ServiceError("不是有效的 base64 编码", field=field) from None
+        raise ServiceError(_("不是有效的 base64 编码"), field=field) from None
     if not data:
-        raise ServiceError("文件为空", field=field)
+        raise ServiceError(_("文件为空"), field=field)
     if len(data) > MAX_IMAGE_BYTES:
-        raise ServiceError(f"文件超过 {MAX_IMAGE_BYTES // (1024 * 1024)} MB", field=field, code="too_large", status=413)
+        raise ServiceError(_("文件超过 %(mb)s MB") % {"mb": MAX_IMAGE_BYTES // (1024 * 1024)}, field=field,
+                           code="too_large", status=413)
     ext = sniff_image(data)
     if ext is None and allow_pdf and data.startswith(b"%PDF-"):
         ext = "pdf"
     if ext is None:
-        raise ServiceError("文件类型不受支持（仅限 PNG/JPEG/GIF/WebP" + ("/PDF" if allow_pdf else "") + "）", field=field)
+        raise ServiceError(_("文件类型不受支持（仅限 %(types)s）") % {"types": "PNG/JPEG/GIF/WebP" + ("/PDF" if allow_pdf else "")},
+                           field=field)
     return data, ext
 
 
@@ -92,7 +95,7 @@ def _content_file(data: bytes, ext: str) -> ContentFile:
 def _apply_info_fields(account: Account, info: dict) -> None:
     for field, value in info.items():
         if field not in INFO_FIELDS:
-            raise ServiceError(f"未知的账号信息字段：{field}", field=field)
+            raise ServiceError(_("未知的账号信息字段：%(field)s") % {"field": field}, field=field)
         if field in ("avatar", "cover"):
             if isinstance(value, bytes):
                 setattr(account, field, _content_file(value, sniff_image(value) or "bin"))
@@ -133,7 +136,7 @@ def account_create(*, actor, uid: str, kind: str = AccountKind.INDIVIDUAL, info:
     ``uid_checked``: the caller has just seen that the uid is free (the verification pipeline);
     a concurrent registration of the same uid then fails on the unique constraint instead."""
     if not uid_checked and Account.objects.filter(uid=uid).exists():
-        raise ServiceError(f"账号 {uid} 已存在", field="uid", code="duplicate", status=409)
+        raise ServiceError(_("账号 %(uid)s 已存在") % {"uid": uid}, field="uid", code="duplicate", status=409)
     account = Account(uid=uid, kind=kind, is_public_account=is_public_account)
     _apply_info_fields(account, info)
     insert(account)
@@ -200,9 +203,9 @@ def identity_reveal(*, actor, identity: IdentityVerification, reason: str) -> st
     """Show a full identity number to a permitted staff member, with a recorded reason (Art 16)."""
     reason = (reason or "").strip()
     if len(reason) < 4:
-        raise ServiceError("请填写查看理由（至少 4 个字）", field="reason")
+        raise ServiceError(_("请填写查看理由（至少 4 个字）"), field="reason")
     if not actor.has_perm("accounts.reveal_identity"):
-        raise ServiceError("没有查看完整号码的权限", code="forbidden", status=403)
+        raise ServiceError(_("没有查看完整号码的权限"), code="forbidden", status=403)
     record("identity.revealed", actor=actor, subject=identity.account,
            new={"identity_id": identity.pk, "method": identity.method, "masked": identity.masked, "reason": reason})
     return crypto.decrypt(identity.number_encrypted)
@@ -226,7 +229,7 @@ class QualificationInput:
 def qualification_submit(*, actor, account: Account, data: QualificationInput) -> Qualification:
     """Record a qualification for review; it becomes a label only once approved (Art 11)."""
     if data.valid_until and data.valid_until < timezone.localdate():
-        raise ServiceError("有效期已过", field="valid_until")
+        raise ServiceError(_("有效期已过"), field="valid_until")
     qualification = Qualification(
         account=account, domain=data.domain, document_name=data.document_name,
         document_number=data.document_number, issuer=data.issuer, valid_until=data.valid_until,
@@ -248,7 +251,8 @@ def qualification_decide(*, actor, qualification: Qualification, status: str, no
     qualification = Qualification.objects.select_for_update().get(pk=qualification.pk)
     old = qualification.status
     if ReviewStatus(status) not in QUALIFICATION_TRANSITIONS[ReviewStatus(old)]:
-        raise ServiceError(f"资质状态不能从 {old} 变为 {status}", field="status", code="illegal_transition", status=409)
+        raise ServiceError(_("资质状态不能从 %(old)s 变为 %(new)s") % {"old": old, "new": status}, field="status",
+                           code="illegal_transition", status=409)
     qualification.status = status
     qualification.review_note = note
     qualification.reviewed_by = actor if getattr(actor, "pk", None) and hasattr(actor, "has_perm") else None
@@ -265,7 +269,7 @@ def org_certification_submit(*, actor, account: Account, identity: ValidatedIden
                              contact_email: str) -> OrgCertification:
     """An organisation asks to be certified under its registered name (Art 7, 9)."""
     if account.kind != AccountKind.ORGANIZATION:
-        raise ServiceError("只有机构用户可以申请机构认证", field="account", code="wrong_kind", status=409)
+        raise ServiceError(_("只有机构用户可以申请机构认证"), field="account", code="wrong_kind", status=409)
     cert = OrgCertification.objects.create(
         account=account, uscc=identity.number, org_class=identity.org_class, full_name=full_name,
         short_name=short_name, website=website, contact_person=contact_person, contact_email=contact_email,

@@ -1,6 +1,7 @@
 """Submission and notice endpoints of the platform API (Art 10, 17, 21)."""
 
 
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
@@ -46,7 +47,7 @@ def submit(request, payload: SubmissionIn):
 def get_submission(request, submission_id: int):
     submission = Submission.objects.filter(pk=submission_id, client=request.auth).first()
     if submission is None:
-        raise ServiceError("提交不存在", field="submission_id", code="not_found", status=404)
+        raise ServiceError(_("提交不存在"), field="submission_id", code="not_found", status=404)
     return {**submission.response, "status": submission.status, "replayed": False}
 
 

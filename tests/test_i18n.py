@@ -9,13 +9,15 @@ GNU gettext serves English too. After adding UI text, run ``manage.py makemessag
 
 from __future__ import annotations
 
+import datetime as dt
 import gettext
+import json
 import re
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 
 LOCALE_DIR = Path(settings.BASE_DIR) / "locale"
 PO_PATH = LOCALE_DIR / "en" / "LC_MESSAGES" / "django.po"
@@ -197,3 +199,51 @@ def test_public_complaint_page_defaults_to_chinese(client):
 def test_staff_pages_ignore_browser_language(supervisor, login):
     html = login(supervisor).get("/accounts/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert '<html lang="zh-hans">' in html and "工作台" in html
+
+
+# ---------------------------------------------------------------------------------------------
+# Service-layer refusals (ServiceError / ModerationError) are built in the request's language.
+
+
+def _field_error(html: str, field: str) -> str:
+    match = re.search(rf'id="error-{field}"[^>]*>([^<]+)<', html)
+    return match.group(1) if match else ""
+
+
+def test_service_errors_reach_an_english_staff_user_in_english(supervisor, login):
+    client = login(supervisor)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    r = client.post("/moderation/pauses/", {"scope": "registration", "account_kind": "all", "reason": "x"})
+    assert r.status_code == 422 and _field_error(r.content.decode(), "reason") == "A reason is required"
+    past = (timezone.localtime() - dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    r = client.post("/moderation/pauses/", {"scope": "change", "account_kind": "all", "reason": "upgrade",
+                                            "ends_at": past})
+    assert r.status_code == 422 and _field_error(r.content.decode(), "ends_at") == "The end time must be in the future"
+    # A refusal shown as a flash message after a redirect.
+    assert client.post("/moderation/pauses/", {"scope": "change", "account_kind": "all",
+                                               "reason": "upgrade"}).status_code == 302
+    from moderation.models import PauseSwitch
+
+    switch = PauseSwitch.objects.get()
+    client.post(f"/moderation/pauses/{switch.pk}/lift/")
+    html = client.post(f"/moderation/pauses/{switch.pk}/lift/", follow=True).content.decode()
+    assert "This pause has already been lifted" in html and "该暂停已解除" not in html
+
+
+def test_service_errors_stay_chinese_by_default(supervisor, login):
+    client = login(supervisor)
+    r = client.post("/moderation/pauses/", {"scope": "registration", "account_kind": "all", "reason": "x"})
+    assert r.status_code == 422 and _field_error(r.content.decode(), "reason") == "须填写原因"
+    assert "A reason is required" not in r.content.decode()
+
+
+def test_api_errors_with_placeholders_follow_the_language_cookie_not_the_browser(api):
+    body = json.dumps({"idempotency_key": "i18n-check-1", "kind": "change", "uid": "no-such-uid", "info": {"bio": "hi"}})
+    r = api.post("/api/v1/submissions", data=body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+    assert r.status_code == 404
+    assert r.json()["errors"][0]["message"] == "账号 no-such-uid 不存在"
+    api.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    r = api.post("/api/v1/submissions", data=body, content_type="application/json")
+    assert r.status_code == 404
+    assert r.json()["errors"][0] == {"field": "uid", "message": "Account no-such-uid does not exist",
+                                     "code": "not_found"}

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.choices import ReviewStatus
 from accounts.models import Account
@@ -35,7 +36,7 @@ def _articles(findings: list[dict]) -> list[str]:
 
 def _transition(case: ReviewCase, new: str) -> None:
     if new not in CASE_TRANSITIONS[CaseStatus(case.status)]:
-        raise ModerationError(f"工单状态不能从 {case.status} 变为 {new}", field="status",
+        raise ModerationError(_("工单状态不能从 %(old)s 变为 %(new)s") % {"old": case.status, "new": new}, field="status",
                               code="illegal_transition", status=409)
     case.status = new
 
@@ -81,7 +82,7 @@ def case_open(*, actor, reason: str, source: str, account: Account | None = None
                 return case
         except IntegrityError:
             continue  # a concurrent opener won the race: attach to its case
-    raise ModerationError("无法创建工单，请重试", code="conflict", status=409)
+    raise ModerationError(_("无法创建工单，请重试"), code="conflict", status=409)
 
 
 def _can_decide_strict(user) -> bool:
@@ -114,7 +115,7 @@ def case_claim_next(*, actor, reason: str | None = None) -> ReviewCase | None:
     claimable. On PostgreSQL it is one statement: each branch walks an index to the queue head,
     so the backlog size does not matter."""
     if not actor.has_perm("moderation.decide_case"):
-        raise ModerationError("没有处理工单的权限", code="forbidden", status=403)
+        raise ModerationError(_("没有处理工单的权限"), code="forbidden", status=403)
     now = timezone.now()
     expires = now + dt.timedelta(minutes=policy.get("claim_minutes"))
     if connection.vendor == "postgresql":
@@ -158,13 +159,13 @@ def _claim(case: ReviewCase, actor, now) -> None:
 @transaction.atomic
 def case_claim(*, actor, case: ReviewCase) -> ReviewCase:
     if not actor.has_perm("moderation.decide_case"):
-        raise ModerationError("没有处理工单的权限", code="forbidden", status=403)
+        raise ModerationError(_("没有处理工单的权限"), code="forbidden", status=403)
     case = ReviewCase.objects.select_for_update().get(pk=case.pk)
     now = timezone.now()
     if case.status == CaseStatus.CLAIMED and case.assignee_id not in (None, actor.pk) and case.claim_expires_at > now:
-        raise ModerationError("该工单已被他人领取", code="already_claimed", status=409)
+        raise ModerationError(_("该工单已被他人领取"), code="already_claimed", status=409)
     if case.requires_supervisor and not _can_decide_strict(actor):
-        raise ModerationError("从严核验工单只能由审核主管处理", code="forbidden", status=403)
+        raise ModerationError(_("从严核验工单只能由审核主管处理"), code="forbidden", status=403)
     _claim(case, actor, now)
     return case
 
@@ -174,9 +175,9 @@ def case_release(*, actor, case: ReviewCase, reason: str = "") -> ReviewCase:
     """Give a claimed case back to the queue (recorded)."""
     case = ReviewCase.objects.select_for_update().get(pk=case.pk)
     if case.status != CaseStatus.CLAIMED:
-        raise ModerationError("只有处理中的工单可以释放", code="illegal_transition", status=409)
+        raise ModerationError(_("只有处理中的工单可以释放"), code="illegal_transition", status=409)
     if actor is not None and case.assignee_id != actor.pk and not actor.has_perm("moderation.reassign_case"):
-        raise ModerationError("只能释放自己领取的工单", code="forbidden", status=403)
+        raise ModerationError(_("只能释放自己领取的工单"), code="forbidden", status=403)
     old = case.assignee.username if case.assignee else None
     _transition(case, CaseStatus.OPEN)
     case.assignee, case.claimed_at, case.claim_expires_at = None, None, None
@@ -189,12 +190,12 @@ def case_release(*, actor, case: ReviewCase, reason: str = "") -> ReviewCase:
 def case_reassign(*, actor, case: ReviewCase, assignee) -> ReviewCase:
     """A supervisor hands a case to a named moderator (recorded)."""
     if not actor.has_perm("moderation.reassign_case"):
-        raise ModerationError("没有改派工单的权限", code="forbidden", status=403)
+        raise ModerationError(_("没有改派工单的权限"), code="forbidden", status=403)
     case = ReviewCase.objects.select_for_update().get(pk=case.pk)
     if not case.is_open:
-        raise ModerationError("工单已决定，不能改派", code="illegal_transition", status=409)
+        raise ModerationError(_("工单已决定，不能改派"), code="illegal_transition", status=409)
     if case.requires_supervisor and not _can_decide_strict(assignee):
-        raise ModerationError("从严核验工单只能改派给审核主管", field="assignee", code="forbidden", status=409)
+        raise ModerationError(_("从严核验工单只能改派给审核主管"), field="assignee", code="forbidden", status=409)
     old = case.assignee.username if case.assignee else None
     now = timezone.now()
     case.status = CaseStatus.CLAIMED
@@ -227,10 +228,10 @@ def release_expired_claims() -> int:
 def case_add_note(*, actor, case: ReviewCase, text: str) -> CaseNote:
     """An internal note (staff only; never copied into a notice)."""
     if not actor.has_perm("moderation.add_casenote"):
-        raise ModerationError("没有添加备注的权限", code="forbidden", status=403)
+        raise ModerationError(_("没有添加备注的权限"), code="forbidden", status=403)
     text = (text or "").strip()
     if not text:
-        raise ModerationError("备注不能为空", field="text")
+        raise ModerationError(_("备注不能为空"), field="text")
     note = CaseNote.objects.create(case=case, author=actor, author_label=actor.username, text=text[:4000])
     record("case.note_added", actor=actor, subject=case, new={"note_id": note.pk, "length": len(text)})
     return note
@@ -261,35 +262,35 @@ def case_decide(*, actor, case: ReviewCase, decision: str, articles: list[str] |
 
     case = ReviewCase.objects.select_for_update().get(pk=case.pk)
     if not case.is_open:
-        raise ModerationError("工单已决定或已关闭", code="illegal_transition", status=409)
+        raise ModerationError(_("工单已决定或已关闭"), code="illegal_transition", status=409)
     if not actor.has_perm("moderation.decide_case"):
-        raise ModerationError("没有决定工单的权限", code="forbidden", status=403)
+        raise ModerationError(_("没有决定工单的权限"), code="forbidden", status=403)
     if case.requires_supervisor and not _can_decide_strict(actor):
-        raise ModerationError("从严核验工单只能由审核主管决定", code="forbidden", status=403)
+        raise ModerationError(_("从严核验工单只能由审核主管决定"), code="forbidden", status=403)
     if case.status == CaseStatus.CLAIMED and case.assignee_id not in (None, actor.pk) and \
             case.claim_expires_at and case.claim_expires_at > timezone.now():
-        raise ModerationError("该工单由他人处理中", code="already_claimed", status=409)
+        raise ModerationError(_("该工单由他人处理中"), code="already_claimed", status=409)
     decision = CaseDecision(decision)
     articles = [a for a in (articles or []) if a]
     negative = decision in (CaseDecision.REJECT, CaseDecision.MEASURE)
     if negative and not articles:
-        raise ModerationError("驳回须注明依据条款", field="articles")
+        raise ModerationError(_("驳回须注明依据条款"), field="articles")
     if negative and len(reason.strip()) < 2:
-        raise ModerationError("驳回须填写理由", field="reason")
+        raise ModerationError(_("驳回须填写理由"), field="reason")
     if decision == CaseDecision.MEASURE and not (measure and measure.get("kind")):
-        raise ModerationError("请选择处置措施", field="measure")
+        raise ModerationError(_("请选择处置措施"), field="measure")
     if decision == CaseDecision.APPROVE_WITH_LABEL and case.reason != CaseReason.QUALIFICATION and not label_domain:
-        raise ModerationError("请选择要加注的资质领域", field="label_domain")
+        raise ModerationError(_("请选择要加注的资质领域"), field="label_domain")
 
     if decision == CaseDecision.NO_ACTION and case.submissions.filter(status="pending").exists():
-        raise ModerationError("该工单有待核验的注册或变更，请选择通过或驳回", field="decision")
+        raise ModerationError(_("该工单有待核验的注册或变更，请选择通过或驳回"), field="decision")
     approve = decision in (CaseDecision.APPROVE, CaseDecision.APPROVE_WITH_LABEL)
     # Art 11 labels and organisation certification are shown to the public: supervisors only.
     if (decision == CaseDecision.APPROVE_WITH_LABEL or (approve and case.qualification_id)) and \
             not actor.has_perm("accounts.change_qualification"):
-        raise ModerationError("资质标识须由审核主管批准", field="decision", code="forbidden", status=403)
+        raise ModerationError(_("资质标识须由审核主管批准"), field="decision", code="forbidden", status=403)
     if approve and case.org_certification_id and not actor.has_perm("accounts.change_orgcertification"):
-        raise ModerationError("机构认证须由审核主管批准", field="decision", code="forbidden", status=403)
+        raise ModerationError(_("机构认证须由审核主管批准"), field="decision", code="forbidden", status=403)
     for submission in case.submissions.filter(status="pending").order_by("id"):
         if approve:
             pipeline.submission_apply(actor=actor, submission=submission)
@@ -309,7 +310,7 @@ def case_decide(*, actor, case: ReviewCase, decision: str, articles: list[str] |
         qualification_decide(actor=actor, qualification=q, status=ReviewStatus.APPROVED, note=f"工单 #{case.pk}")
     if decision == CaseDecision.MEASURE:
         if case.account_id is None:
-            raise ModerationError("尚未注册的账号不能采取处置措施，请直接驳回", field="measure")
+            raise ModerationError(_("尚未注册的账号不能采取处置措施，请直接驳回"), field="measure")
         measures.measure_apply(
             actor=actor, account=case.account, kind=MeasureKind(measure["kind"]),
             legal_basis=measure.get("legal_basis") or articles, reason=measure.get("reason") or reason,

@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.choices import AccountStatus
 from accounts.models import Account, IdentityVerification
@@ -91,24 +92,24 @@ def _activate(measure: Measure, actor) -> None:
 
 def _validate(kind, legal_basis, reason, functions, expires_at):
     if not legal_basis:
-        raise ModerationError("须注明依据条款", field="legal_basis")
+        raise ModerationError(_("须注明依据条款"), field="legal_basis")
     unknown = [a for a in legal_basis if a not in ARTICLE_CODES]
     if unknown:
-        raise ModerationError(f"未知的条款：{', '.join(unknown)}", field="legal_basis")
+        raise ModerationError(_("未知的条款：%(articles)s") % {"articles": ", ".join(unknown)}, field="legal_basis")
     if len((reason or "").strip()) < 2:
-        raise ModerationError("须填写理由", field="reason")
+        raise ModerationError(_("须填写理由"), field="reason")
     if kind == MeasureKind.RESTRICT:
         if not functions:
-            raise ModerationError("限制账号功能须选择被限制的功能", field="functions")
+            raise ModerationError(_("限制账号功能须选择被限制的功能"), field="functions")
         bad = [f for f in functions if f not in RestrictFunction.values]
         if bad:
-            raise ModerationError(f"未知的功能：{', '.join(bad)}", field="functions")
+            raise ModerationError(_("未知的功能：%(functions)s") % {"functions": ", ".join(bad)}, field="functions")
     if expires_at is not None and expires_at <= timezone.now():
-        raise ModerationError("到期时间必须晚于现在", field="expires_at")
+        raise ModerationError(_("到期时间必须晚于现在"), field="expires_at")
     if kind == MeasureKind.CORRECTION_ORDER and expires_at is None:
-        raise ModerationError("限期改正须设置改正期限", field="expires_at")
+        raise ModerationError(_("限期改正须设置改正期限"), field="expires_at")
     if kind in (MeasureKind.CLOSE, MeasureKind.BAN_REREGISTRATION, MeasureKind.WARNING) and expires_at is not None:
-        raise ModerationError("此类措施不设到期时间", field="expires_at")
+        raise ModerationError(_("此类措施不设到期时间"), field="expires_at")
 
 
 @transaction.atomic
@@ -119,14 +120,14 @@ def measure_apply(*, actor, account: Account, kind: str, legal_basis: list[str],
     approval (a supervisor other than the proposer); the others take effect at once."""
     kind = MeasureKind(kind)
     if _user(actor) is not None and not actor.has_perm("moderation.add_measure"):
-        raise ModerationError("没有采取处置措施的权限", code="forbidden", status=403)
+        raise ModerationError(_("没有采取处置措施的权限"), code="forbidden", status=403)
     if kind in FOUR_EYES_KINDS and _user(actor) is None:
         # Four eyes means two people: a proposal needs a human proposer besides the approver.
-        raise ModerationError("关闭账号、禁止重新注册须由审核人员提出", field="kind", code="four_eyes", status=409)
+        raise ModerationError(_("关闭账号、禁止重新注册须由审核人员提出"), field="kind", code="four_eyes", status=409)
     _validate(kind, legal_basis, reason, functions, expires_at)
     account = Account.objects.select_for_update().get(pk=account.pk)
     if account.status in (AccountStatus.CLOSED, AccountStatus.BANNED) and kind != MeasureKind.BAN_REREGISTRATION:
-        raise ModerationError("账号已关闭，不能再采取此措施", field="kind", code="account_closed", status=409)
+        raise ModerationError(_("账号已关闭，不能再采取此措施"), field="kind", code="account_closed", status=409)
     measure = Measure.objects.create(
         account=account, kind=kind, functions=list(functions), legal_basis=list(legal_basis), reason=reason.strip(),
         evidence=_snapshot(account, case), case=case,
@@ -147,11 +148,11 @@ def measure_approve(*, actor, measure: Measure) -> Measure:
     """Second-person approval of a close / ban (四眼原则): a supervisor other than the proposer."""
     measure = Measure.objects.select_for_update().get(pk=measure.pk)
     if measure.state != MeasureState.PENDING_APPROVAL:
-        raise ModerationError("该措施不在待批准状态", code="illegal_transition", status=409)
+        raise ModerationError(_("该措施不在待批准状态"), code="illegal_transition", status=409)
     if not actor.has_perm("moderation.approve_measure"):
-        raise ModerationError("只有审核主管可以批准此措施", code="forbidden", status=403)
+        raise ModerationError(_("只有审核主管可以批准此措施"), code="forbidden", status=403)
     if measure.issued_by_id == actor.pk:
-        raise ModerationError("提出人不能批准自己提出的措施，须由另一位主管批准", code="four_eyes", status=409)
+        raise ModerationError(_("提出人不能批准自己提出的措施，须由另一位主管批准"), code="four_eyes", status=409)
     measure.approved_by, measure.approved_at = actor, timezone.now()
     record("measure.approved", actor=actor, subject=measure.account,
            new={"measure_id": measure.pk, "kind": measure.kind, "proposed_by": measure.issued_by_label})
@@ -163,11 +164,11 @@ def measure_approve(*, actor, measure: Measure) -> Measure:
 def measure_refuse(*, actor, measure: Measure, reason: str) -> Measure:
     measure = Measure.objects.select_for_update().get(pk=measure.pk)
     if measure.state != MeasureState.PENDING_APPROVAL:
-        raise ModerationError("该措施不在待批准状态", code="illegal_transition", status=409)
+        raise ModerationError(_("该措施不在待批准状态"), code="illegal_transition", status=409)
     if not actor.has_perm("moderation.approve_measure") or measure.issued_by_id == actor.pk:
-        raise ModerationError("须由另一位审核主管复核", code="four_eyes", status=403)
+        raise ModerationError(_("须由另一位审核主管复核"), code="four_eyes", status=403)
     if len((reason or "").strip()) < 2:
-        raise ModerationError("须填写理由", field="reason")
+        raise ModerationError(_("须填写理由"), field="reason")
     measure.state, measure.ended_at = MeasureState.REFUSED, timezone.now()
     measure.save(update_fields=["state", "ended_at"])
     record("measure.refused", actor=actor, subject=measure.account, new={"measure_id": measure.pk, "reason": reason})
@@ -182,13 +183,13 @@ def measure_lift(*, actor, measure: Measure, reason: str, end_state: str = Measu
 
     measure = Measure.objects.select_for_update().get(pk=measure.pk)
     if measure.action != Measure.Action.APPLY or measure.state != MeasureState.ACTIVE:
-        raise ModerationError("只能解除生效中的措施", code="illegal_transition", status=409)
+        raise ModerationError(_("只能解除生效中的措施"), code="illegal_transition", status=409)
     if actor is not None and _user(actor) is not None:
         needed = "moderation.approve_measure" if measure.kind in FOUR_EYES_KINDS else "moderation.add_measure"
         if not actor.has_perm(needed):
-            raise ModerationError("没有解除此措施的权限", code="forbidden", status=403)
+            raise ModerationError(_("没有解除此措施的权限"), code="forbidden", status=403)
     if len((reason or "").strip()) < 2:
-        raise ModerationError("须填写解除理由", field="reason")
+        raise ModerationError(_("须填写解除理由"), field="reason")
     now = timezone.now()
     lift = Measure.objects.create(
         account=measure.account, action=Measure.Action.LIFT, kind=measure.kind, lifts=measure,

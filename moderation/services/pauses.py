@@ -8,6 +8,7 @@ import time
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.audit import record
 from moderation.choices import PauseKind, PauseScope
@@ -54,13 +55,13 @@ def pause_set(*, actor, scope: str, account_kind: str = PauseKind.ALL, reason: s
               ends_at: dt.datetime | None = None) -> PauseSwitch:
     """Switch a pause on (supervisors; audited)."""
     if not actor.has_perm("moderation.manage_pause"):
-        raise ModerationError("没有暂停注册或变更的权限", code="forbidden", status=403)
+        raise ModerationError(_("没有暂停注册或变更的权限"), code="forbidden", status=403)
     PauseScope(scope)
     PauseKind(account_kind)
     if len((reason or "").strip()) < 2:
-        raise ModerationError("须填写原因", field="reason")
+        raise ModerationError(_("须填写原因"), field="reason")
     if ends_at is not None and ends_at <= timezone.now():
-        raise ModerationError("结束时间必须晚于现在", field="ends_at")
+        raise ModerationError(_("结束时间必须晚于现在"), field="ends_at")
     switch = PauseSwitch.objects.create(scope=scope, account_kind=account_kind, reason=reason.strip(), ends_at=ends_at,
                                         created_by=actor)
     _forget()
@@ -73,10 +74,10 @@ def pause_set(*, actor, scope: str, account_kind: str = PauseKind.ALL, reason: s
 @transaction.atomic
 def pause_lift(*, actor, switch: PauseSwitch) -> PauseSwitch:
     if not actor.has_perm("moderation.manage_pause"):
-        raise ModerationError("没有暂停注册或变更的权限", code="forbidden", status=403)
+        raise ModerationError(_("没有暂停注册或变更的权限"), code="forbidden", status=403)
     switch = PauseSwitch.objects.select_for_update().get(pk=switch.pk)
     if switch.lifted_at is not None:
-        raise ModerationError("该暂停已解除", code="illegal_transition", status=409)
+        raise ModerationError(_("该暂停已解除"), code="illegal_transition", status=409)
     switch.lifted_at, switch.lifted_by = timezone.now(), actor
     switch.save(update_fields=["lifted_at", "lifted_by"])
     _forget()

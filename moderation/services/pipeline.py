@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts import services as account_services
 from accounts.choices import AccountKind, AccountStatus, InfoSource, ReviewStatus
@@ -156,39 +157,45 @@ def submission_process(*, client, data: SubmissionInput) -> tuple[Submission, bo
     digest = data.payload_hash()
     unknown = set(data.info) - set(TEXT_INFO_FIELDS)
     if unknown:
-        raise ModerationError(f"未知的账号信息字段：{', '.join(sorted(unknown))}", field=f"info.{sorted(unknown)[0]}")
+        raise ModerationError(_("未知的账号信息字段：%(fields)s") % {"fields": ", ".join(sorted(unknown))},
+                              field=f"info.{sorted(unknown)[0]}")
     proposed_name = data.info.get("name") or ""
     found = _lookup(client=client, data=data, name_key=ruleset.name_key(proposed_name) if proposed_name else "")
     if found.previous_id is not None:
         previous = Submission.objects.get(pk=found.previous_id)
         if previous.payload_hash != digest:
-            raise ModerationError("该幂等键已用于内容不同的提交", field="idempotency_key", code="idempotency_conflict",
+            raise ModerationError(_("该幂等键已用于内容不同的提交"), field="idempotency_key", code="idempotency_conflict",
                                   status=409)
         return previous, True
 
     account = Account.objects.get(pk=found.account_id) if found.account_id is not None else None
     if data.kind == SubmissionKind.REGISTRATION:
         if account is not None:
-            raise ModerationError(f"账号 {data.uid} 已注册，变更信息请提交 change", field="uid", code="duplicate",
-                                  status=409)
+            raise ModerationError(_("账号 %(uid)s 已注册，变更信息请提交 change") % {"uid": data.uid}, field="uid",
+                                  code="duplicate", status=409)
         if data.identity is None:
-            raise ModerationError("注册须提供真实身份信息（Art 9）", field="identity")
+            raise ModerationError(_("注册须提供真实身份信息（Art 9）"), field="identity")
         if not (data.info.get("name") or "").strip():
-            raise ModerationError("注册须提供账号名称", field="info.name")
+            raise ModerationError(_("注册须提供账号名称"), field="info.name")
         account_kind = data.account_kind
     else:
         if account is None:
-            raise ModerationError(f"账号 {data.uid} 不存在", field="uid", code="not_found", status=404)
+            raise ModerationError(_("账号 %(uid)s 不存在") % {"uid": data.uid}, field="uid", code="not_found", status=404)
         if account.status in CLOSED_STATUSES:
-            raise ModerationError("账号已关闭，不能变更账号信息", field="uid", code="account_closed", status=409)
+            raise ModerationError(_("账号已关闭，不能变更账号信息"), field="uid", code="account_closed", status=409)
         if not data.info and not data.avatar and not data.cover:
-            raise ModerationError("没有要变更的信息", field="info")
+            raise ModerationError(_("没有要变更的信息"), field="info")
         account_kind = account.kind
     scope = PauseScope.REGISTRATION if data.kind == SubmissionKind.REGISTRATION else PauseScope.CHANGE
     pause = active_pause_cached(scope, account_kind)
     if pause is not None:
-        until = f"，预计至 {timezone.localtime(pause.ends_at):%Y-%m-%d %H:%M}" if pause.ends_at else ""
-        raise PausedError(f"{pause.get_scope_display()}：{pause.reason}{until}", code="paused", status=503)
+        values = {"scope": pause.get_scope_display(), "reason": pause.reason}
+        if pause.ends_at:
+            values["until"] = f"{timezone.localtime(pause.ends_at):%Y-%m-%d %H:%M}"
+            message = _("%(scope)s：%(reason)s，预计至 %(until)s") % values
+        else:
+            message = _("%(scope)s：%(reason)s") % values
+        raise PausedError(message, code="paused", status=503)
 
     findings: list[dict] = []
     identity = data.identity
@@ -229,10 +236,10 @@ def submission_process(*, client, data: SubmissionInput) -> tuple[Submission, bo
         previous = Submission.objects.filter(client=client, idempotency_key=data.idempotency_key).first()
         if previous is None:
             # Another request registered the same uid (or took the key) at the same moment.
-            raise ModerationError(f"账号 {data.uid} 正在被另一请求注册或变更，请稍后查询", field="uid",
+            raise ModerationError(_("账号 %(uid)s 正在被另一请求注册或变更，请稍后查询") % {"uid": data.uid}, field="uid",
                                   code="duplicate", status=409) from None
         if previous.payload_hash != digest:
-            raise ModerationError("该幂等键已用于内容不同的提交", field="idempotency_key",
+            raise ModerationError(_("该幂等键已用于内容不同的提交"), field="idempotency_key",
                                   code="idempotency_conflict", status=409) from None
         return previous, True
 
@@ -355,9 +362,9 @@ def submission_apply(*, actor, submission: Submission) -> Submission:
 
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if submission.status != SubmissionStatus.PENDING:
-        raise ModerationError("该提交已处理", code="illegal_transition", status=409)
+        raise ModerationError(_("该提交已处理"), code="illegal_transition", status=409)
     if submission.kind == SubmissionKind.REGISTRATION and Account.objects.filter(uid=submission.uid).exists():
-        raise ModerationError(f"账号 {submission.uid} 已存在", code="duplicate", status=409)
+        raise ModerationError(_("账号 %(uid)s 已存在") % {"uid": submission.uid}, code="duplicate", status=409)
     _apply(actor=actor, submission=submission, status=SubmissionStatus.APPROVED)
     submission.response = {**submission.response, "status": submission.status}
     submission.save()
@@ -375,7 +382,7 @@ def submission_refuse(*, actor, submission: Submission, articles: list[str], rea
 
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if submission.status != SubmissionStatus.PENDING:
-        raise ModerationError("该提交已处理", code="illegal_transition", status=409)
+        raise ModerationError(_("该提交已处理"), code="illegal_transition", status=409)
     submission.status, submission.decided_at = SubmissionStatus.REFUSED, timezone.now()
     submission.response = {**submission.response, "status": submission.status}
     submission.save()

@@ -9,6 +9,7 @@ import uuid
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from core.audit import record
 from moderation.choices import Decision
@@ -62,13 +63,13 @@ def _bump() -> None:
 def _validate(term: str, article: str, severity: str, category: str) -> str:
     term = (term or "").strip()
     if not term or len(term) > 100:
-        raise ModerationError("词条须为 1–100 个字符", field="term")
+        raise ModerationError(_("词条须为 1–100 个字符"), field="term")
     if article not in ARTICLES:
-        raise ModerationError(f"未知条款 {article}", field="article")
+        raise ModerationError(_("未知条款 %(article)s") % {"article": article}, field="article")
     if severity not in Decision.values or severity == Decision.ALLOW:
-        raise ModerationError("级别须为 review / strict_review / reject", field="severity")
+        raise ModerationError(_("级别须为 review / strict_review / reject"), field="severity")
     if not (category or "").strip():
-        raise ModerationError("须填写类别", field="category")
+        raise ModerationError(_("须填写类别"), field="category")
     return term
 
 
@@ -78,7 +79,7 @@ def rule_term_save(*, actor, term: str, category: str, article: str, severity: s
     """Add or edit a term (or an allow-list entry) and bump the rule-set version."""
     term = _validate(term, article, severity, category)
     if RuleTerm.objects.filter(term=term, category=category, allow=allow).exclude(pk=getattr(instance, "pk", None)).exists():
-        raise ModerationError("同类别下已有该词条", field="term", code="duplicate", status=409)
+        raise ModerationError(_("同类别下已有该词条"), field="term", code="duplicate", status=409)
     old = None
     if instance is None:
         instance = RuleTerm(created_by=actor)
@@ -114,13 +115,13 @@ def reason_template_save(*, actor, article: str, title: str, text: str, is_activ
                          instance: ReasonTemplate | None = None) -> ReasonTemplate:
     """Add or edit a rejection-reason template (supervisors; audited)."""
     if not actor.has_perm("moderation.change_reasontemplate" if instance else "moderation.add_reasontemplate"):
-        raise ModerationError("没有编辑理由模板的权限", code="forbidden", status=403)
+        raise ModerationError(_("没有编辑理由模板的权限"), code="forbidden", status=403)
     if article not in ARTICLES | {"10.3", "17"}:
-        raise ModerationError(f"未知条款 {article}", field="article")
+        raise ModerationError(_("未知条款 %(article)s") % {"article": article}, field="article")
     if not (title or "").strip():
-        raise ModerationError("须填写标题", field="title")
+        raise ModerationError(_("须填写标题"), field="title")
     if len((text or "").strip()) < 4:
-        raise ModerationError("说明至少 4 个字", field="text")
+        raise ModerationError(_("说明至少 4 个字"), field="text")
     old = None
     if instance is not None:
         instance = ReasonTemplate.objects.select_for_update().get(pk=instance.pk)
