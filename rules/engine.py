@@ -11,22 +11,30 @@ linearly, and with thousands of distinct first characters that scan dominates; t
 every node's fan-out ≤ 128 and make the scan several times faster. The key view, the pairing
 and the contact view are three ``str.translate`` calls; offsets back into the original text are
 computed only for texts that produce a finding.
+
+The pieces the engine is built from live beside it: `character_tables` (normalisation tables,
+cached per lexicon directory), `impersonation` (Art 8 items 2–5 claim context), `consistency`
+(Art 7 name comparison), `findings` (dedupe and merge), `explanations` (the words of a
+finding), `contact`, `claims` and `images` (Art 8 items 6–7 detectors).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import ahocorasick
 
 from . import claims, contact, images
+from .character_tables import _Tables, _tables
+from .consistency import _INDIVIDUAL_ORG_SUFFIXES, _ORG_FORMS, _corresponds
+from .explanations import ARTICLE_TEXT, CONTACT_TEXT, DOMAIN_TEXT, EVASION_TEXT
+from .findings import _allowed, _dedupe, _unique
+from .impersonation import _IMPERSONATION, _ORGAN_CATEGORIES, _claimed
 from .lexicon import (
     FIELD_BITS,
     LEXICON_DIR,
@@ -37,7 +45,7 @@ from .lexicon import (
     load_dir,
 )
 from .model import (
-    SEVERITY_RANK,
+    SEVERITY_RANK,  # noqa: F401 — re-exported: importable from rules.engine before the split
     TEXT_FIELDS,
     Context,
     Finding,
@@ -45,170 +53,20 @@ from .model import (
     Verdict,
     decide,
 )
-from .normalise import (
-    ContactNormaliser,
-    KeyNormaliser,
+from .normalise import (  # the read_* and *Normaliser names: re-exported, as above
+    ContactNormaliser,  # noqa: F401
+    KeyNormaliser,  # noqa: F401
     LazyTable,
     is_cjk,
-    read_lookalikes,
-    read_pinyin,
-    read_t2s,
+    read_lookalikes,  # noqa: F401
+    read_pinyin,  # noqa: F401
+    read_t2s,  # noqa: F401
 )
 
 #: Bump when the matching code changes in a way that changes verdicts for the same lexicons.
 ENGINE_CODE_VERSION = "2026.11.2"
 
 _NAME_CERT = FIELD_BITS["name"] | FIELD_BITS["certification"]
-_IMPERSONATION = frozenset({"8.2", "8.3", "8.4", "8.5"})
-#: Categories that only a party/state organ or a people's organisation may use for itself: USCC
-#: registration-authority code 1 (机构编制) or 5 (民政).
-_ORGAN_CATEGORIES = frozenset({"organ", "organ_suffix", "social_org"})
-
-ARTICLE_TEXT: dict[str, str] = {
-    "8.1": "含有《网络信息内容生态治理规定》第六条、第七条规定的违法或不良信息",
-    "8.2": "假冒、仿冒、捏造党政军机关、企事业单位、人民团体或社会组织的名称、标识",
-    "8.3": "假冒、仿冒、捏造国家（地区）或国际组织的名称、标识",
-    "8.4": "假冒、仿冒新闻媒体的名称、标识，或擅自使用“新闻”“报道”等具有新闻属性的名称",
-    "8.5": "假冒、仿冒、恶意关联行政区域、标志性建筑物等重要空间的地理名称",
-    "8.6": "夹带二维码、网址、邮箱、联系方式，或使用同音、谐音、相近的文字、数字、符号和字母",
-    "8.7": "含有名不副实、夸大其词等可能使公众受骗或者产生误解的内容",
-    "8.8": "含有法律、行政法规和国家有关规定禁止的内容",
-    "10.2": "含有“中国”“中华”“中央”“全国”“国家”等内容或党和国家象征标志，应当从严核验",
-    "7": "账号信息应当与机构名称、标识等相一致",
-    "11": "从事该领域信息内容生产的账号，应当提供服务资质、职业资格或专业背景材料",
-}
-EVASION_TEXT: dict[str, str] = {
-    "fullwidth": "全角",
-    "case": "大小写",
-    "traditional": "繁体",
-    "separator": "插入分隔符号",
-    "zero_width": "零宽字符",
-    "homophone": "同音字",
-    "lookalike": "形近字",
-    "digit_variant": "数字变体",
-    "letter_variant": "字母变体",
-    "symbol_variant": "符号替代",
-    "repeat": "重复字符",
-    "pinyin": "拼音",
-}
-DOMAIN_TEXT: dict[str, str] = {
-    "news": "新闻",
-    "publishing": "出版",
-    "economy": "经济金融",
-    "education": "教育",
-    "medical": "医疗卫生",
-    "judicial": "司法法律",
-}
-CONTACT_TEXT: dict[str, str] = {
-    "phone": "电话号码",
-    "email": "邮箱",
-    "url": "网址",
-    "qq": "QQ号",
-    "wechat": "微信",
-}
-
-# Organisation-form words stripped from a verified organisation name before comparing it with an
-# account name (Art 7): 北京字节跳动科技有限公司 → 字节跳动.
-_ORG_FORMS = (
-    "股份有限公司",
-    "管理",
-    "股份",
-    "服务",
-    "有限责任公司",
-    "集团有限公司",
-    "有限公司",
-    "分公司",
-    "公司",
-    "集团",
-    "科技",
-    "网络",
-    "信息技术",
-    "技术",
-    "文化传媒",
-    "传媒",
-    "发展",
-    "实业",
-    "贸易",
-    "商贸",
-)
-_INDUSTRY_WORDS = (
-    "餐饮",
-    "食品",
-    "服饰",
-    "服装",
-    "教育",
-    "咨询",
-    "建筑",
-    "装饰",
-    "装修",
-    "广告",
-    "物流",
-    "医药",
-    "健康",
-    "生物",
-    "电子",
-    "商务",
-    "投资",
-    "置业",
-    "房地产",
-    "酒店",
-    "旅游",
-    "美容",
-    "农业",
-    "汽车",
-    "家具",
-    "软件",
-    "数码",
-    "母婴",
-    "体育",
-    "影视",
-    "环保",
-    "能源",
-    "机械",
-    "工程",
-    "培训",
-    "电器",
-)
-_INDIVIDUAL_ORG_SUFFIXES = ("有限公司", "有限责任公司", "股份公司", "集团公司")
-
-
-@dataclass(slots=True)
-class _Tables:
-    """Character tables shared by all engines compiled from the same lexicon directory."""
-
-    key: KeyNormaliser
-    contact: ContactNormaliser
-    pinyin: dict[str, str]  # char → syllable
-    readings: dict[str, str]  # syllable → the common (BMP unified) characters read that way
-    digest: str
-
-
-_TABLES: dict[tuple[str, tuple[float, ...]], _Tables] = {}
-_TABLES_LOCK = threading.Lock()
-
-
-def _tables(lexicon_dir: Path) -> _Tables:
-    files = [lexicon_dir / n for n in ("t2s.txt", "lookalikes.txt", "pinyin.txt")]
-    fallback = [f if f.exists() else LEXICON_DIR / f.name for f in files]
-    cache_key = (str(lexicon_dir.resolve()), tuple(f.stat().st_mtime for f in fallback))
-    with _TABLES_LOCK:
-        cached = _TABLES.get(cache_key)
-        if cached is not None:
-            return cached
-        t2s = read_t2s(fallback[0])
-        look = read_lookalikes(fallback[1])
-        pinyin = read_pinyin(fallback[2])
-        groups: dict[str, list[str]] = {}
-        for c, syl in pinyin.items():
-            if 0x4E00 <= ord(c) <= 0x9FFF and _common(c):
-                groups.setdefault(syl, []).append(c)
-        readings = {syl: "".join(cs) for syl, cs in groups.items()}
-        h = hashlib.sha256()
-        for f in fallback:
-            h.update(f.read_bytes())
-        tables = _Tables(KeyNormaliser(t2s, look), ContactNormaliser(), pinyin, readings, h.hexdigest())
-        _TABLES[cache_key] = tables
-        return tables
 
 
 def load(lexicon_dir: str | Path | None = None, extra: Iterable[Mapping[str, Any]] | None = None) -> Engine:
@@ -244,53 +102,6 @@ _VARIANT_ARTICLES = frozenset({"8.1", "8.2", "8.3", "8.4", "8.5", "8.8"})
 _FUNCTION_CHARS = frozenset(
     "的了是不在有我你他她它们这那个也就都和与及或而吗呢吧啊么之其所以为于被把从对向很还又再"
 )
-#: In bio, signature and profession an impersonation counts when it is claimed: at the start of
-#: the text, or next to one of these words (我是京东官方客服, 人民日报特约记者, 中南海工作人员).
-_CLAIM_AFTER = (
-    "官方",
-    "客服",
-    "记者",
-    "特约",
-    "工作人员",
-    "内部",
-    "员工",
-    "主任",
-    "领导",
-    "干部",
-    "民警",
-    "警官",
-    "编辑",
-    "主播",
-    "官员",
-    "发言人",
-    "签证",
-    "代表",
-    "授权",
-    "认证",
-    "账号",
-    "官微",
-    "指定",
-    "直属",
-    "专员",
-)
-_CLAIM_BEFORE = ("我是", "本号", "本账号", "系", "隶属", "来自", "就职于", "供职于", "任职于", "作为", "代表")
-
-
-def _common(ch: str) -> bool:
-    """True for a GB2312 level-1 character (the 3,755 commonest), the pool evasions draw from."""
-    try:
-        b = ch.encode("gb2312")
-    except UnicodeEncodeError:
-        return False
-    return len(b) == 2 and 0xB0 <= b[0] <= 0xD7
-
-
-def _claimed(key: str, s: int, e: int) -> bool:
-    if s == 0:
-        return True
-    after = key[e : e + 6]
-    before = key[max(0, s - 5) : s]
-    return any(m in after for m in _CLAIM_AFTER) or any(before.endswith(m) for m in _CLAIM_BEFORE)
 
 
 def _pair(base: int, rank: int) -> str:
@@ -743,140 +554,3 @@ class Engine:
                     explanation="个人账号名称以企业名称形式出现，与个人真实信息不一致（第七条）",
                 )
             )
-
-
-def _unique(findings: list[Finding]) -> list[Finding]:
-    """One finding per (article, rule, field, span): the most severe, first seen on a tie. Two
-    lexicon entries (or a lexicon entry and a supervisor term) with the same key would otherwise
-    report the same thing twice."""
-    if len(findings) < 2:
-        return findings
-    best: dict[tuple[str, str, str, tuple[int, int]], int] = {}
-    out: list[Finding | None] = []
-    for f in findings:
-        k = (f.article, f.rule, f.field, f.span)
-        i = best.get(k)
-        if i is None:
-            best[k] = len(out)
-            out.append(f)
-        else:
-            prev = out[i]
-            if prev is not None and SEVERITY_RANK[f.severity] > SEVERITY_RANK[prev.severity]:
-                tags = tuple(dict.fromkeys(f.evasion + prev.evasion))
-                out[i] = Finding(
-                    f.article, f.rule, f.field, f.span, f.matched, f.term, tags, f.severity, f.explanation
-                )
-    return [f for f in out if f is not None]
-
-
-def _allowed(s: int, e: int, article: str, allows: list[tuple[int, int, str]]) -> bool:
-    for a_s, a_e, a_art in allows:
-        if a_s <= s and e <= a_e and (not a_art or a_art == article):
-            return True
-    return False
-
-
-def _merge(findings: list[Finding]) -> list[Finding]:
-    """Merge overlapping findings of the same rule (加微 + 微信 → 加微信) into one."""
-    out: list[Finding] = []
-    for f in sorted(findings, key=lambda x: (x.rule, x.span)):
-        last = out[-1] if out else None
-        if last is not None and last.rule == f.rule and f.span[0] < last.span[1]:
-            start, end = last.span[0], max(last.span[1], f.span[1])
-            full = (
-                last.matched + f.matched[last.span[1] - f.span[0] :] if end > last.span[1] else last.matched
-            )
-            worse = f if SEVERITY_RANK[f.severity] > SEVERITY_RANK[last.severity] else last
-            longer = f if f.span[1] - f.span[0] > last.span[1] - last.span[0] else last
-            out[-1] = Finding(
-                article=last.article,
-                rule=last.rule,
-                field=last.field,
-                span=(start, end),
-                matched=full,
-                term=longer.term,
-                evasion=tuple(dict.fromkeys(last.evasion + f.evasion)),
-                severity=worse.severity,
-                explanation=worse.explanation,
-            )
-        else:
-            out.append(f)
-    return out
-
-
-def _dedupe(findings: list[Finding]) -> list[Finding]:
-    """Drop a finding contained in another of the same article that is at least as severe, and an
-    official-claim (8.7) inside an impersonation finding; merge overlaps of one rule."""
-    if len(findings) < 2:
-        return findings
-    findings = _merge(findings)
-    findings = [
-        f
-        for f in findings
-        if f.rule != "lex.claim_official"
-        or not any(
-            g.article in _IMPERSONATION and g.span[0] <= f.span[0] and f.span[1] <= g.span[1]
-            for g in findings
-        )
-    ]
-    keep: list[Finding] = []
-    for i, f in enumerate(findings):
-        s, e = f.span
-        dominated = False
-        for j, g in enumerate(findings):
-            if i == j or g.article != f.article:
-                continue
-            gs, ge = g.span
-            if gs <= s and e <= ge:
-                rg, rf = SEVERITY_RANK[g.severity], SEVERITY_RANK[f.severity]
-                if rg > rf or (rg == rf and ((gs, ge) != (s, e) or j < i)):
-                    dominated = True
-                    break
-        if not dominated:
-            keep.append(f)
-    if len(keep) == len(findings):
-        return keep
-    out: list[Finding] = []
-    for f in keep:  # a finding inherits the evasions of those it swallowed (薇信：壹叁捌…)
-        extra = [
-            t
-            for g in findings
-            if g is not f
-            and g not in keep
-            and g.article == f.article
-            and f.span[0] <= g.span[0]
-            and g.span[1] <= f.span[1]
-            for t in g.evasion
-        ]
-        if extra:
-            tags = tuple(dict.fromkeys(f.evasion + tuple(extra)))
-            if tags != f.evasion:
-                f = Finding(
-                    f.article, f.rule, f.field, f.span, f.matched, f.term, tags, f.severity, f.explanation
-                )
-        out.append(f)
-    return out
-
-
-def _corresponds(name_key: str, org_key: str, core: str) -> bool:
-    """Whether an account name corresponds to the verified organisation name (Art 7): the name is
-    part of the registered name, or shares its distinctive core (the registered name without
-    divisions and organisation forms: 杭州青禾餐饮管理有限公司 → 青禾餐饮) or two characters of it."""
-    if not name_key or name_key in org_key:
-        return True
-    if not core:
-        return True
-    if core in name_key:
-        return True
-    # Industry words (餐饮, 服饰, 教育 …) are shared by thousands of businesses: 青禾餐饮 does not
-    # correspond to 绿叶餐饮管理有限公司 just because both sell food. Compare the distinctive rest.
-    distinct = core
-    for word in _INDUSTRY_WORDS:
-        if word in distinct:
-            distinct = distinct.replace(word, "")
-    if distinct and distinct != core:
-        core = distinct
-        if len(core) < 2:
-            return core in name_key
-    need = 2 if len(core) <= 4 else 3
-    return any(core[i : i + need] in name_key for i in range(len(core) - need + 1))
