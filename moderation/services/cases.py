@@ -293,9 +293,9 @@ def case_decide(*, actor, case: ReviewCase, decision: str, articles: list[str] |
         raise ModerationError(_("机构认证须由审核主管批准"), field="decision", code="forbidden", status=403)
     for submission in case.submissions.filter(status="pending").order_by("id"):
         if approve:
-            pipeline.submission_apply(actor=actor, submission=submission)
-            if case.account_id is None and submission.account_id:
-                case.account_id = submission.account_id
+            applied = pipeline.submission_apply(actor=actor, submission=submission)
+            if case.account_id is None and applied.account_id:
+                case.account_id = applied.account_id  # a registration: the case is now about its account
         elif decision != CaseDecision.NO_ACTION:
             pipeline.submission_refuse(actor=actor, submission=submission, articles=articles, reason=reason, case=case)
     if case.qualification_id:

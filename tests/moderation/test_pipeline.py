@@ -156,6 +156,18 @@ def test_registration_case_approval_creates_the_account(submit, supervisor):
     services.case_decide(actor=supervisor, case=case, decision="approve")
     account = Account.objects.get(uid="reg9")
     assert account.identities.get().masked == "+86135****5000"
+    case.refresh_from_db()
+    assert case.account == account  # the case is now about the account it created
+
+
+def test_approved_registration_case_page_shows_the_account_not_itself_as_related(submit, supervisor, login):
+    _s, body = submit("reg10", {"name": "国家地理爱好者"}, identity={"method": "mobile", "number": "13500135001"})
+    case = ReviewCase.objects.get(pk=body["case_id"])
+    services.case_decide(actor=supervisor, case=case, decision="approve")
+    html = login(supervisor).get(f"/moderation/cases/{case.pk}/").content.decode()
+    assert "尚未注册" not in html
+    assert '/accounts/reg10/' in html
+    assert '<span class="badge">同一实名身份</span>' not in html
 
 
 def test_later_submission_attaches_to_open_case_and_supersedes(submit, make_account):
