@@ -1,0 +1,49 @@
+"""The complaint clock on the Chinese working-day calendar (``core.workdays``): a category's time
+limits, the calendar warning for years without holiday data, the SLA flag (ok, due soon, overdue)
+and which deadline a complaint faces in its current status.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from complaints.choices import DEFAULT_ACCEPT_DAYS, DEFAULT_FEEDBACK_DAYS, ComplaintStatus, SlaFlag
+from complaints.models import Complaint, SlaPolicy
+from core import workdays
+
+S = ComplaintStatus
+
+
+def _policy_days(category: str) -> tuple[int, int]:
+    row = SlaPolicy.objects.filter(category=category).values_list("accept_days", "feedback_days").first()
+    return row if row else (DEFAULT_ACCEPT_DAYS, DEFAULT_FEEDBACK_DAYS)
+
+
+def _merge_warning(*parts: str) -> str:
+    years = sorted({y for p in parts for y in p.split(",") if y})
+    return ",".join(years)[:40]
+
+
+def _warning(*deadlines: workdays.Deadline) -> str:
+    return _merge_warning(*(",".join(str(y) for y in d.years_without_data) for d in deadlines))
+
+
+def flag_for(due_at, now, cal: workdays.WorkCalendar | None = None) -> str:
+    """OK, due soon (by the end of the next working day) or overdue."""
+    if due_at is None:
+        return SlaFlag.OK
+    if due_at < now:
+        return SlaFlag.OVERDUE
+    soon = workdays.end_of_day(workdays.add_working_days(timezone.localdate(now), 1, cal=cal))
+    return SlaFlag.DUE_SOON if due_at <= soon else SlaFlag.OK
+
+
+def _set_clock(complaint: Complaint, now) -> None:
+    """Point ``next_due_at`` at the deadline staff face now, and refresh the flag."""
+    if complaint.status == S.RECEIVED:
+        complaint.next_due_at = complaint.accept_due_at
+    elif complaint.status in (S.ACCEPTED, S.SCREENING, S.HANDLING):
+        complaint.next_due_at = complaint.feedback_due_at
+    else:
+        complaint.next_due_at = None
+    complaint.sla_flag = flag_for(complaint.next_due_at, now)

@@ -1,0 +1,102 @@
+"""Handling (处置): the link to moderation's review cases. A valid complaint opens or joins the
+case for the complained-about account; when moderation decides that case, every linked complaint
+in handling is answered with a text derived from the decision, never its details.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from accounts.services import ServiceError
+from complaints.choices import CATEGORY_ARTICLE, ComplaintCategory, ComplaintStatus
+from complaints.models import Complaint
+from complaints.services.feedback import (
+    OUTCOME_HANDLED,
+    OUTCOME_NO_VIOLATION,
+    OUTCOME_VIOLATION,
+    complaint_send_feedback,
+)
+from complaints.services.guards import _ensure_can_act, _lock
+from core.audit import record
+
+S = ComplaintStatus
+
+
+def _open_review_case(*, actor, complaint: Complaint):
+    """Open or join the review case for the complained-about account (moderation app).
+
+    moderation is a higher-level sibling built separately; it is imported lazily and used only
+    if its ``case_open`` exists, so complaints work (handled by hand) without it.
+    """
+    if complaint.account_id is None:
+        return None
+    from django.apps import apps
+
+    if not apps.is_installed("moderation"):
+        return None
+    try:
+        from moderation import services as moderation_services
+    except ImportError:
+        return None
+    case_open = getattr(moderation_services, "case_open", None)
+    if case_open is None:
+        return None
+    label = str(ComplaintCategory(complaint.category).label)
+    findings = [{"article": CATEGORY_ARTICLE.get(complaint.category, ""), "rule": f"complaint.{complaint.category}",
+                 "field": "", "span": [0, 0], "matched": "", "term": complaint.category, "evasion": [],
+                 "severity": "review", "explanation": f"用户投诉：{label}（投诉 #{complaint.pk}）"}]
+    case = case_open(actor=actor, account=complaint.account, reason="complaint", source=f"complaint:{complaint.pk}",
+                     findings=findings, complaint=complaint)
+    if case is not None and complaint.review_case_id != case.pk:
+        complaint.review_case_id = case.pk
+        complaint.save(update_fields=["review_case_id"])
+        record("complaint.case_linked", actor=actor, subject=complaint, new={"review_case_id": case.pk})
+    return case
+
+
+@transaction.atomic
+def complaint_link_case(*, actor, complaint: Complaint):
+    """(Re)open or join the review case of a complaint in handling, e.g. after the account was
+    identified by hand or when moderation was not yet available."""
+    complaint = _lock(complaint)
+    _ensure_can_act(actor, complaint)
+    if complaint.status != S.HANDLING:
+        raise ServiceError("只有处置中的投诉可以关联审核工单", field="status", code="illegal_transition", status=409)
+    if complaint.account_id is None:
+        raise ServiceError("被投诉账号未能识别，无法关联审核工单", field="account", code="no_account", status=409)
+    case = _open_review_case(actor=actor, complaint=complaint)
+    if case is None:
+        raise ServiceError("审核工单功能暂不可用", code="moderation_unavailable", status=503)
+    return case
+
+
+def _outcome_from_case(case) -> str:
+    text = str(getattr(case, "complaint_feedback", "") or "").strip()
+    if text:
+        return text
+    decision = str(getattr(case, "decision", "") or "").lower()
+    measures = getattr(case, "measures", None)
+    has_measures = False
+    if measures is not None and hasattr(measures, "exists"):
+        try:
+            has_measures = measures.exists()
+        except Exception:  # noqa: BLE001 - an unfamiliar relation must not block feedback
+            has_measures = False
+    violation = {"reject", "rejected", "measure", "apply_measure", "warning", "correction_order", "restrict",
+                 "suspend", "close", "ban_reregistration", "violation"}
+    clean = {"approve", "approved", "approve_with_label", "dismiss", "dismissed", "no_action", "no_violation"}
+    if has_measures or decision in violation:
+        return OUTCOME_VIOLATION
+    if decision in clean:
+        return OUTCOME_NO_VIOLATION
+    return OUTCOME_HANDLED
+
+
+def complaint_case_decided(*, case, actor) -> list[Complaint]:
+    """Hook called by moderation when a review case is decided: every complaint in handling that
+    is linked to it gets its feedback (text derived from the decision, never its details)."""
+    outcome = _outcome_from_case(case)
+    done = []
+    for complaint in Complaint.objects.filter(review_case_id=case.pk, status=S.HANDLING).order_by("id"):
+        done.append(complaint_send_feedback(actor=actor, complaint=complaint, outcome=outcome, force=True))
+    return done
