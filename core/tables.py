@@ -8,7 +8,9 @@ class AuditEntryTable(tables.Table):
     id = tables.Column(verbose_name="#")
     created_at = tables.DateTimeColumn(format="Y-m-d H:i:s", verbose_name=_("时间"))
     actor_label = tables.Column(verbose_name=_("操作者"))
-    event = tables.Column(verbose_name=_("事件"))
+    event = tables.TemplateColumn(
+        "{% load qinglang %}{{ record.event|event_label }} <code class='muted'>{{ record.event }}</code>",
+        verbose_name=_("事件"))
     subject = tables.TemplateColumn(
         "{{ record.subject_type }}:{{ record.subject_id }} <span class='muted'>{{ record.subject_label }}</span>",
         verbose_name=_("对象"), orderable=False,

@@ -68,6 +68,14 @@ class DecisionForm(forms.Form):
             if not data.get("articles"):
                 data["articles"] = [tpl.article]
         data["measure_expires_at"] = _local(data.get("measure_expires_at"))
+        # Every missing piece at once (the service checks them too, one at a time).
+        if data.get("decision") in (CaseDecision.REJECT, CaseDecision.MEASURE):
+            if not data.get("articles") and "articles" not in self.errors:
+                self.add_error("articles", _("驳回须注明依据条款"))
+            if len((data.get("reason") or "").strip()) < 2 and "reason" not in self.errors:
+                self.add_error("reason", _("驳回须填写理由"))
+        if data.get("decision") == CaseDecision.MEASURE and not data.get("measure_kind"):
+            self.add_error("measure_kind", _("请选择处置措施"))
         return data
 
     def service_kwargs(self) -> dict:
@@ -126,7 +134,7 @@ class BulkForm(forms.Form):
     ACTIONS = [("approve", _("批量通过")), ("reject", _("批量驳回")), ("release", _("批量释放"))]
 
     action = forms.ChoiceField(label=_("批量操作"), choices=ACTIONS)
-    case = forms.TypedMultipleChoiceField(coerce=int, choices=(), required=False)
+    case = forms.TypedMultipleChoiceField(label=_("工单"), coerce=int, choices=(), required=False)
     articles = forms.MultipleChoiceField(label=_("依据条款"), choices=ARTICLE_CHOICES, required=False)
     reason = forms.CharField(label=_("理由"), required=False, max_length=2000)
 

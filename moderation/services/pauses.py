@@ -62,6 +62,13 @@ def pause_set(*, actor, scope: str, account_kind: str = PauseKind.ALL, reason: s
         raise ModerationError(_("须填写原因"), field="reason")
     if ends_at is not None and ends_at <= timezone.now():
         raise ModerationError(_("结束时间必须晚于现在"), field="ends_at")
+    now = timezone.now()
+    same = (PauseSwitch.objects.select_for_update().filter(scope=scope, account_kind=account_kind,
+                                                           lifted_at__isnull=True)
+            .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now)).order_by("id").first())
+    if same is not None:
+        raise ModerationError(_("相同范围和用户类型的暂停已在生效中（#%(id)s）；如需修改，请先解除它") % {"id": same.pk},
+                              field="scope", code="duplicate", status=409)
     switch = PauseSwitch.objects.create(scope=scope, account_kind=account_kind, reason=reason.strip(), ends_at=ends_at,
                                         created_by=actor)
     _forget()

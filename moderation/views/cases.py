@@ -86,7 +86,10 @@ def case_claim_next(request):
         reason = None
     case = services.case_claim_next(actor=request.user, reason=reason)
     if case is None:
-        messages.info(request, _("队列中没有可领取的工单。"))
+        if reason == CaseReason.STRICT_REVIEW and not request.user.has_perm("moderation.decide_strict_case"):
+            messages.info(request, _("从严核验工单只能由审核主管领取和决定。"))
+        else:
+            messages.info(request, _("队列中没有可领取的工单。"))
         return redirect("moderation:case_list")
     messages.success(request, _("已领取工单 #%(id)s，请在 %(min)s 前处理。") % {
         "id": case.pk, "min": timezone.localtime(case.claim_expires_at).strftime("%H:%M")})

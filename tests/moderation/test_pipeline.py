@@ -9,7 +9,7 @@ from accounts.models import Account, AccountInfoVersion
 from core.models import AuditEntry
 from moderation import services
 from moderation.choices import CaseReason, MeasureKind
-from moderation.models import ReviewCase, Submission
+from moderation.models import PauseSwitch, ReviewCase, Submission
 
 
 def test_clean_registration_applies_at_once(submit):
@@ -109,6 +109,11 @@ def test_lifted_or_ended_pause_no_longer_applies(submit, supervisor):
     assert submit("p2", {"name": "小明"})[0] == 503
     services.pause_lift(actor=supervisor, switch=switch)
     assert submit("p2", {"name": "小明"})[0] == 201
+    # Lifted (or ended) pauses do not block switching the same scope on again.
+    ended = services.pause_set(actor=supervisor, scope="registration", reason="短暂停",
+                               ends_at=timezone.now() + dt.timedelta(minutes=5))
+    PauseSwitch.objects.filter(pk=ended.pk).update(ends_at=timezone.now() - dt.timedelta(seconds=1))
+    services.pause_set(actor=supervisor, scope="registration", reason="再次暂停")
 
 
 def test_moderator_cannot_pause(moderator):

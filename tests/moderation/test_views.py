@@ -135,6 +135,8 @@ def test_claim_next_from_the_page(login, moderator, change_case, strict_case):
     # The strict-review case is never handed to a moderator: the queue is empty for them now.
     r = c.post("/moderation/cases/claim-next/", follow=True)
     assert "队列中没有可领取的工单" in r.content.decode()
+    r = c.post("/moderation/cases/claim-next/", {"reason": "strict_review"}, follow=True)
+    assert "从严核验工单只能由审核主管领取和决定" in r.content.decode()
     strict_case.refresh_from_db()
     assert strict_case.status == CaseStatus.OPEN
     assert c.get("/moderation/cases/claim-next/").status_code == 405
@@ -191,6 +193,8 @@ def test_case_page_shows_diff_highlight_history(login, moderator, change_case, s
     assert twin.uid in html and "同一实名身份" in html
     assert "13900139000" not in html
     assert "v1" in html
+    # The case's record reads in words, the event code kept as a tooltip.
+    assert '<span title="case.opened">开立工单</span>' in html
 
 
 def test_case_page_escapes_account_text(login, moderator, submit, make_account):
@@ -216,6 +220,10 @@ def test_decide_reject_with_field_errors_then_success(login, moderator, change_c
     url = f"/moderation/cases/{change_case.pk}/decide/"
     r = c.post(url, {"decision": "reject", "reason": "冒充医生"})
     assert r.status_code == 422 and _field_error(r.content.decode(), "articles") == "驳回须注明依据条款"
+    r = c.post(url, {"decision": "measure", "reason": ""})  # everything missing is named at once
+    html = r.content.decode()
+    assert r.status_code == 422 and _field_error(html, "articles") == "驳回须注明依据条款"
+    assert _field_error(html, "reason") == "驳回须填写理由" and _field_error(html, "measure_kind") == "请选择处置措施"
     r = c.post(url, {"decision": "reject", "articles": ["11"], "reason": ""})
     assert r.status_code == 422 and _field_error(r.content.decode(), "reason") == "驳回须填写理由"
     r = c.post(url, {"decision": "measure", "articles": ["11"], "reason": "冒充医生"})
@@ -283,6 +291,10 @@ def test_notes_are_internal_and_in_the_history(login, moderator, change_case):
     assert CaseNote.objects.get(case=change_case).author == moderator
     html = c.get(f"/moderation/cases/{change_case.pk}/").content.decode()
     assert "已电话核实，等待资质材料" in html and "case.opened" in html and "case.note_added" in html
+    c.post(f"/moderation/cases/{change_case.pk}/notes/", {"text": "本人 13800138000，身份证 11010519491231002X"})
+    html = c.get(f"/moderation/cases/{change_case.pk}/").content.decode()
+    assert "本人 138****8000，身份证 110***********002X" in html
+    assert "13800138000" not in html and "11010519491231002X" not in html
     c.post(f"/moderation/cases/{change_case.pk}/decide/", {"decision": "reject", "articles": ["11"], "reason": "无资质"})
     from moderation.models import Notice
 
@@ -477,6 +489,8 @@ def test_pause_page_set_banner_api_and_lift(login, supervisor, moderator, submit
     assert r.status_code == 422 and _field_error(r.content.decode(), "reason") == "须填写原因"
     r = c.post("/moderation/pauses/", {"scope": "registration", "account_kind": "all", "reason": "系统升级维护"})
     assert r.status_code == 302
+    r = c.post("/moderation/pauses/", {"scope": "registration", "account_kind": "all", "reason": "再暂停一次"})
+    assert r.status_code == 422 and "请先解除它" in _field_error(r.content.decode(), "scope")
     html = login(moderator).get("/").content.decode()
     assert 'class="pause-banner"' in html and "系统升级维护" in html
     status, body = submit("p1", {"name": "新用户"})
@@ -615,3 +629,9 @@ def test_case_page_query_count_is_bounded(login, moderator, supervisor, change_c
     assert more == base, (base, more)
     assert base <= 30
 
+
+
+def test_bad_queue_filter_is_reported_under_its_label(login, moderator, change_case):
+    r = login(moderator).get("/moderation/cases/?priority_min=urgent-ish")
+    html = r.content.decode()
+    assert r.status_code == 200 and "<b>优先级（从–到）</b>" in html
