@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.choices import CREDIT_BANDS, AccountKind, AccountStatus
 from accounts.models import Account
 from accounts.selectors import has_current_qualification
+from core.filters import YesNoFilter
 
 PROVINCES = [
     "北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "江苏", "浙江", "安徽", "福建",
@@ -19,12 +20,12 @@ class AccountFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("搜索 UID / 名称"))
     status = django_filters.ChoiceFilter(choices=AccountStatus.choices, label=_("状态"))
     kind = django_filters.ChoiceFilter(choices=AccountKind.choices, label=_("用户类型"))
-    is_public_account = django_filters.BooleanFilter(label=_("公众账号"))
+    is_public_account = YesNoFilter(label=_("公众账号"))
     ip_province = django_filters.ChoiceFilter(choices=[(p, p) for p in PROVINCES], label=_("IP属地"))
     credit_band = django_filters.ChoiceFilter(
         choices=[(k, v[2]) for k, v in CREDIT_BANDS.items()], method="filter_credit", label=_("信用等级")
     )
-    has_qualification = django_filters.BooleanFilter(method="filter_qualification", label=_("持有有效资质"))
+    has_qualification = YesNoFilter(method="filter_qualification", label=_("持有有效资质"))
 
     class Meta:
         model = Account

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from complaints.choices import ComplaintCategory, ComplaintStatus, SlaFlag
 from complaints.models import Complaint
 from core import workdays
+from core.filters import YesNoFilter
 
 DUE_CHOICES = [("today", _("今天到期")), ("soon", _("下一工作日内到期")), ("week", _("5 个工作日内到期"))]
 
@@ -23,7 +24,7 @@ class ComplaintFilterSet(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(choices=ComplaintCategory.choices, label=_("类别"))
     target = django_filters.CharFilter(method="filter_target", label=_("被投诉账号 UID"))
     due = django_filters.ChoiceFilter(choices=DUE_CHOICES, method="filter_due", label=_("到期"))
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("已逾期"))
+    overdue = YesNoFilter(method="filter_overdue", label=_("已逾期"))
     flag = django_filters.ChoiceFilter(field_name="sla_flag", choices=SlaFlag.choices, label=_("时限提醒"))
     assignee = django_filters.ModelChoiceFilter(queryset=_staff(), null_label=_("未认领"), label=_("处理人"))
     sort = django_filters.OrderingFilter(

@@ -23,13 +23,16 @@ class ModerationConfig(AppConfig):
     verbose_name = _("审核处置")
 
     def ready(self):
+        from accounts.management.commands.seed_demo import register_post_seed_hook
         from core import roles, ruleset
+        from moderation import demo
         from moderation.services import rulesets
 
         roles.extend_role(roles.MODERATOR, MODERATOR_PERMISSIONS)
         roles.extend_role(roles.SUPERVISOR, SUPERVISOR_PERMISSIONS)
         roles.extend_role(roles.AUDITOR, AUDITOR_PERMISSIONS)
         ruleset.set_extra_terms_provider(rulesets.current_counter, rulesets.active_terms)
+        register_post_seed_hook(demo.seed)
 
         from accounts import services as account_services
         from moderation import hooks

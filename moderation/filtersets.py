@@ -9,13 +9,15 @@ import django_filters
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import YesNoFilter
 from moderation.choices import CaseReason, CaseStatus, Decision, MeasureKind, MeasureState
 from moderation.models import Measure, ReviewCase, RuleTerm
 from moderation.services.notices import ARTICLE_TITLES
 
-ARTICLE_CHOICES = [(code, f"{code} · {title}") for code, title in ARTICLE_TITLES.items()]
+ARTICLE_CHOICES = [(code, format_lazy("{} · {}", code, _(title))) for code, title in ARTICLE_TITLES.items()]
 DUE_CHOICES = [("overdue", _("已逾期")), ("today", _("今天到期")), ("later", _("今天以后"))]
 AGE_CHOICES = [("1h", _("1 小时内")), ("24h", _("1–24 小时")), ("3d", _("1–3 天")), ("old", _("3 天以上"))]
 STATUS_CHOICES = [*CaseStatus.choices, ("all", _("全部"))]
@@ -96,7 +98,7 @@ class MeasureFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=MeasureKind.choices, label=_("措施"))
     state = django_filters.ChoiceFilter(choices=MeasureState.choices, label=_("状态"))
     action = django_filters.ChoiceFilter(choices=Measure.Action.choices, label=_("记录类型"))
-    reportable = django_filters.BooleanFilter(label=_("需报告"))
+    reportable = YesNoFilter(label=_("需报告"))
     created = django_filters.DateFromToRangeFilter(field_name="created_at", label=_("日期（从–到）"),
                                                    widget=django_filters.widgets.DateRangeWidget(
                                                        attrs={"type": "date"}))
@@ -115,8 +117,8 @@ class RuleTermFilterSet(django_filters.FilterSet):
     category = django_filters.CharFilter(label=_("类别"))
     article = django_filters.ChoiceFilter(choices=ARTICLE_CHOICES, label=_("条款"))
     severity = django_filters.ChoiceFilter(choices=[c for c in Decision.choices if c[0] != "allow"], label=_("级别"))
-    allow = django_filters.BooleanFilter(label=_("白名单"))
-    is_active = django_filters.BooleanFilter(label=_("启用"))
+    allow = YesNoFilter(label=_("白名单"))
+    is_active = YesNoFilter(label=_("启用"))
 
     class Meta:
         model = RuleTerm

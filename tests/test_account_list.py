@@ -76,3 +76,10 @@ def test_detail_query_count_bounded(login, supervisor, make_account):
     assert len(ctx) <= 16, [q["sql"] for q in ctx.captured_queries]
     html = r.content.decode()
     assert "<ins>" in html and "简介 4" in html
+
+
+def test_yes_no_filters_offer_any_rather_than_unknown(login, moderator, accounts):
+    html = login(moderator).get("/accounts/").content.decode()
+    select = html.split('name="is_public_account"')[1].split("</select>")[0]
+    assert '<option value="unknown" selected>全部</option>' in select and "未知" not in select
+    assert _uids(login(moderator).get("/accounts/?is_public_account=false"))

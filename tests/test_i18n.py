@@ -247,3 +247,15 @@ def test_api_errors_with_placeholders_follow_the_language_cookie_not_the_browser
     assert r.status_code == 404
     assert r.json()["errors"][0] == {"field": "uid", "message": "Account no-such-uid does not exist",
                                      "code": "not_found"}
+
+
+def test_article_choices_follow_the_language_but_notices_stay_chinese(settings):
+    from moderation.filtersets import ARTICLE_CHOICES
+    from moderation.services.notices import article_text
+
+    with translation.override("en"):
+        labels = dict((code, str(label)) for code, label in ARTICLE_CHOICES)
+        assert labels["11"] == "11 · Art 11 (professional qualifications)"
+        assert article_text(["11"]) == "第十一条（专业资质）"  # what the account holder reads
+    with translation.override("zh-hans"):
+        assert str(dict(ARTICLE_CHOICES)["11"]) == "11 · 第十一条（专业资质）"

@@ -19,6 +19,7 @@ import urllib.request
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from core.jobs import enqueue
 from core.models import ApiClient
@@ -26,13 +27,14 @@ from moderation import policy
 from moderation.choices import DeliveryStatus, MeasureKind, NoticeKind
 from moderation.models import Measure, Notice, NoticeDelivery
 
+# In Chinese in notices to account holders; translated on staff screens (marked with gettext_noop).
 ARTICLE_TITLES = {
-    "7": "第七条（账号信息与真实职业、机构信息相一致）", "8.1": "第八条第（一）项", "8.2": "第八条第（二）项（假冒党政军机关、企事业单位、人民团体和社会组织）",
-    "8.3": "第八条第（三）项（假冒国家、国际组织）", "8.4": "第八条第（四）项（假冒新闻媒体或擅用新闻属性名称）",
-    "8.5": "第八条第（五）项（假冒、恶意关联重要空间地理名称）", "8.6": "第八条第（六）项（夹带联系方式、二维码或谐音变体）",
-    "8.7": "第八条第（七）项（名不副实、夸大其词）", "8.8": "第八条第（八）项（法律法规禁止的其他内容）",
-    "10.2": "第十条第二款（从严核验）", "10.3": "第十条第三款（被关闭账号重新注册）", "11": "第十一条（专业资质）",
-    "15": "第十五条（动态核验）", "17": "第十七条（处置措施）",
+    "7": gettext_noop("第七条（账号信息与真实职业、机构信息相一致）"), "8.1": gettext_noop("第八条第（一）项"), "8.2": gettext_noop("第八条第（二）项（假冒党政军机关、企事业单位、人民团体和社会组织）"),
+    "8.3": gettext_noop("第八条第（三）项（假冒国家、国际组织）"), "8.4": gettext_noop("第八条第（四）项（假冒新闻媒体或擅用新闻属性名称）"),
+    "8.5": gettext_noop("第八条第（五）项（假冒、恶意关联重要空间地理名称）"), "8.6": gettext_noop("第八条第（六）项（夹带联系方式、二维码或谐音变体）"),
+    "8.7": gettext_noop("第八条第（七）项（名不副实、夸大其词）"), "8.8": gettext_noop("第八条第（八）项（法律法规禁止的其他内容）"),
+    "10.2": gettext_noop("第十条第二款（从严核验）"), "10.3": gettext_noop("第十条第三款（被关闭账号重新注册）"), "11": gettext_noop("第十一条（专业资质）"),
+    "15": gettext_noop("第十五条（动态核验）"), "17": gettext_noop("第十七条（处置措施）"),
 }
 
 

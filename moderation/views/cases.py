@@ -153,7 +153,7 @@ def _info_blocks(case: ReviewCase, submission):
     rows = []
     for i, f in findings:
         rows.append({
-            "n": i, "article": f.get("article", ""), "article_title": ARTICLE_TITLES.get(f.get("article", ""), ""),
+            "n": i, "article": f.get("article", ""), "article_title": _(ARTICLE_TITLES[f["article"]]) if f.get("article") in ARTICLE_TITLES else "",
             "rule": f.get("rule", ""), "field": field_label(f.get("field", "")), "matched": f.get("matched", ""),
             "term": f.get("term", ""), "severity": f.get("severity", ""),
             "severity_label": SEVERITY_LABELS.get(f.get("severity", ""), f.get("severity", "")), "explanation": f.get("explanation", ""),
@@ -213,7 +213,7 @@ def _case_context(request, case: ReviewCase, **forms) -> dict:
         "note_form": forms.get("note_form") or NoteForm(),
         "reassign_form": forms.get("reassign_form") or ReassignForm(),
         "release_form": ReleaseForm(),
-        "article_titles": ARTICLE_TITLES,
+        "article_titles": {code: _(title) for code, title in ARTICLE_TITLES.items()},
     }
     return ctx
 
