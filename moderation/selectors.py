@@ -6,7 +6,7 @@ filtered by its FilterSet.
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -63,7 +63,8 @@ def case_get(*, user, pk: int) -> ReviewCase:
 
 def cases_for_bulk(*, user, ids) -> list[ReviewCase]:
     ids = [int(i) for i in ids if str(i).isdigit()][:200]
-    return list(case_list(user=user).filter(pk__in=ids))
+    return list(case_list(user=user).filter(pk__in=ids).annotate(
+        pending_submissions=Count("submissions", filter=Q(submissions__status="pending"))))
 
 
 def case_submission(case: ReviewCase) -> Submission | None:

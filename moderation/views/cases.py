@@ -328,6 +328,22 @@ def case_image(request, pk, which, side):
 # ---------------------------------------------------------------------------------------------
 # Bulk actions: preview first, then one service call (and one audit entry) per case
 
+def _bulk_outcome(case: ReviewCase, action: str) -> str:
+    """What approving or rejecting does to this particular case."""
+    pending = getattr(case, "pending_submissions", 0)
+    if action == "approve":
+        if pending:
+            return _("通过：待核验的注册或变更生效")
+        if case.qualification_id or case.org_certification_id:
+            return _("通过：认证生效")
+        return _("通过：不采取处置措施")
+    if pending:
+        return _("驳回：不予注册或变更")
+    if case.qualification_id or case.org_certification_id:
+        return _("驳回：认证不予通过")
+    return _("驳回：记录违规条款与理由")
+
+
 def bulk_plan(user, cases, action: str) -> list[dict]:
     """What will happen to each selected case, and which are skipped and why."""
     now = timezone.now()
@@ -344,7 +360,7 @@ def bulk_plan(user, cases, action: str) -> list[dict]:
             elif (case.status == CaseStatus.CLAIMED and case.assignee_id not in (None, user.pk)
                   and case.claim_expires_at and case.claim_expires_at > now):
                 skip = _("由 %s 处理中") % case.assignee.username
-            will = _("通过（待生效的提交将生效）") if action == "approve" else _("驳回（不予注册或变更）")
+            will = _bulk_outcome(case, action)
         else:
             if case.status != CaseStatus.CLAIMED:
                 skip = _("未被领取，无需释放")
@@ -359,18 +375,21 @@ def bulk_plan(user, cases, action: str) -> list[dict]:
 @permission_required("moderation.decide_case", raise_exception=True)
 def case_bulk(request):
     form = BulkForm(request.POST)
-    if not form.is_valid():
-        for field, errs in form.errors.items():
-            messages.error(request, f"{form.fields[field].label if field in form.fields else ''} {' '.join(errs)}")
-        return redirect("moderation:case_list")
+    valid = form.is_valid()
     d = form.cleaned_data
+    if not valid and not (d.get("case") and d.get("action")):
+        for field, errs in form.errors.items():
+            messages.error(request, f"{form.fields[field].label if field in form.fields else ''}：{' '.join(errs)}")
+        return redirect("moderation:case_list")
     cases = selectors.cases_for_bulk(user=request.user, ids=d["case"])
     plan = bulk_plan(request.user, cases, d["action"])
-    if request.POST.get("confirm") != "1":
+    if not valid or request.POST.get("confirm") != "1":
+        # Invalid (say, a rejection without article): the selection is kept and the missing
+        # fields are asked for on the preview page itself.
         return render(request, "moderation/bulk_preview.html", {
             "title": _("批量操作预览"), "form": form, "plan": plan, "action_label": dict(BulkForm.ACTIONS)[d["action"]],
             "will_count": sum(1 for p in plan if not p["skip"]), "articles": d.get("articles") or [],
-        })
+        }, status=200 if valid else 422)
     done, failed = 0, []
     for item in plan:
         if item["skip"]:

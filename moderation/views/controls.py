@@ -17,7 +17,14 @@ from core.views_generic import ObjectListView
 from moderation import selectors, services
 from moderation.context_processors import PAUSE_CACHE_KEY
 from moderation.filtersets import RuleTermFilterSet
-from moderation.forms import PauseForm, ReasonTemplateForm, RuleTermForm, TryForm, attach_error
+from moderation.forms import (
+    RULE_CATEGORY_SUGGESTIONS,
+    PauseForm,
+    ReasonTemplateForm,
+    RuleTermForm,
+    TryForm,
+    attach_error,
+)
 from moderation.models import PauseSwitch, ReasonTemplate, RuleTerm
 from moderation.services import ModerationError
 from moderation.tables import RuleTermTable
@@ -109,6 +116,7 @@ def _term_form_view(request, instance: RuleTerm | None):
             return redirect("moderation:rule_list")
     return render(request, "moderation/rule_form.html", {
         "form": form, "instance": instance, "title": _("编辑词条") if instance else _("添加词条"),
+        "category_suggestions": RULE_CATEGORY_SUGGESTIONS,
     }, status=422 if form.errors else 200)
 
 

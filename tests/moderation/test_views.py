@@ -373,11 +373,23 @@ def test_bulk_preview_then_confirm_one_audit_entry_each(login, moderator, modera
 
 
 def test_bulk_reject_needs_article_and_reason(login, moderator, change_case):
-    r = login(moderator).post("/moderation/cases/bulk/", {"action": "reject", "case": [change_case.pk]}, follow=True)
+    c = login(moderator)
+    r = c.post("/moderation/cases/bulk/", {"action": "reject", "case": [change_case.pk]})
     html = r.content.decode()
-    assert "驳回须注明依据条款" in html and "驳回须填写理由" in html
+    # The selection is kept: the preview page asks for what is missing.
+    assert r.status_code == 422 and 'data-testid="bulk-fix"' in html
+    assert _field_error(html, "articles") == "驳回须注明依据条款" and _field_error(html, "reason") == "驳回须填写理由"
+    assert f'<input type="hidden" name="case" value="{change_case.pk}">' in html
     change_case.refresh_from_db()
     assert change_case.is_open
+    r = c.post("/moderation/cases/bulk/", {"action": "reject", "case": [change_case.pk], "articles": ["11"],
+                                           "reason": "冒充医生"})
+    assert r.status_code == 200 and "驳回：不予注册或变更" in r.content.decode()
+
+
+def test_bulk_without_selection_names_the_field(login, moderator, change_case):
+    r = login(moderator).post("/moderation/cases/bulk/", {"action": "approve"}, follow=True)
+    assert "工单：请先勾选工单" in r.content.decode() and "None" not in r.content.decode()
 
 
 def test_bulk_release_own_claims(login, moderator, submit):
@@ -531,6 +543,8 @@ def test_term_added_in_the_ui_changes_the_verdict(login, supervisor, moderator):
     decision, html = _try(c, "菠萝蜜语小铺")
     assert decision == "allow"
     version_before = re.search(r'规则集版本 <span class="mono">(\w+)', html).group(1)
+    form = c.get("/moderation/rules/new/").content.decode()
+    assert 'list="rule-categories"' in form and '<option value="medical">资质：医疗卫生</option>' in form
     r = c.post("/moderation/rules/new/", {"term": "菠萝蜜语", "category": "测试", "article": "8.8",
                                           "severity": "reject", "note": "演示"})
     assert r.status_code == 302
