@@ -6,10 +6,14 @@ database gets the groups, and adding a permission here plus a migration updates 
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 MODERATOR = "moderator"
 SUPERVISOR = "supervisor"
 AUDITOR = "auditor"
 ADMIN = "admin"
+
+ROLE_LABELS = {MODERATOR: _("审核员"), SUPERVISOR: _("审核主管"), AUDITOR: _("审计员"), ADMIN: _("管理员")}
 
 _ACCOUNT_VIEW = [
     "accounts.view_account", "accounts.view_accountinfoversion", "accounts.view_identityverification",

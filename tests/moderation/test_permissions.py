@@ -97,5 +97,6 @@ def test_auditor_sees_no_decision_controls(login, auditor, subject):
     html = login(auditor).get(f"/moderation/cases/{subject['case']}/").content.decode()
     assert 'action="/moderation/cases/claim-next/"' not in html and 'id="decision-form"' not in html
     assert "添加备注" not in html
+    assert 'data-testid="read-only"' in html and "审计员" in html  # the role, in words, in the header
     html = login(auditor).get("/moderation/cases/").content.decode()
     assert 'id="bulk-form"' not in html
