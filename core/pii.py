@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 
-from core.crypto import mask
-
-# Digits not glued to other digits, so order numbers and timestamps are left alone.
-_RESIDENT_ID = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{16}[\dXx](?![0-9A-Za-z])")
-_MOBILE = re.compile(r"(?<!\d)(?:\+?86[-\s]?)?1[3-9]\d{9}(?!\d)")
-_IPV4 = re.compile(r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\d.])")
+# Not glued to other digits, so longer numbers are left alone; written together or grouped with
+# spaces or dashes (138 0013 8000, 110101 19900307 1234). Any 18-character number that looks
+# like an ID is masked: erring towards masking is the safe side.
+_SEP = r"[\s-]?"
+_RESIDENT_ID = re.compile(rf"(?<![0-9A-Za-z])[1-9]\d{{5}}{_SEP}\d{{8}}{_SEP}\d{{3}}[\dXx](?![0-9A-Za-z])")
+_MOBILE = re.compile(rf"(?<!\d)(?:\+?86{_SEP})?1[3-9]\d{_SEP}\d{{4}}{_SEP}\d{{4}}(?!\d)")
+_IPV4 = re.compile(r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?!\.?\d)")
 
 
 def _mask_ip(match: re.Match) -> str:
@@ -23,9 +24,22 @@ def _mask_ip(match: re.Match) -> str:
     return f"{a}.{b}.*.*"
 
 
-def mask_text(text: str) -> str:
-    if not text:
+def _mask_digits(value: str, keep_start: int, keep_end: int) -> str:
+    """Mask the digits of ``value`` except the first ``keep_start`` and last ``keep_end``; separators stay."""
+    positions = [i for i, ch in enumerate(value) if ch.isdigit() or ch in "Xx"]
+    hidden = set(positions[keep_start:len(positions) - keep_end])
+    return "".join("*" if i in hidden else ch for i, ch in enumerate(value))
+
+
+def _mask_mobile(match: re.Match) -> str:
+    value = match.group(0)
+    digits = sum(ch.isdigit() for ch in value)
+    return _mask_digits(value, keep_start=digits - 8, keep_end=4)  # +86 138****8000
+
+
+def mask_text(text):
+    if not text or not isinstance(text, str):
         return text
-    text = _RESIDENT_ID.sub(lambda m: mask(m.group(0), keep_start=3, keep_end=4), text)
-    text = _MOBILE.sub(lambda m: mask(m.group(0), keep_start=len(m.group(0)) - 8, keep_end=4), text)
+    text = _RESIDENT_ID.sub(lambda m: _mask_digits(m.group(0), keep_start=3, keep_end=4), text)
+    text = _MOBILE.sub(_mask_mobile, text)
     return _IPV4.sub(_mask_ip, text)

@@ -94,7 +94,8 @@ class NoteForm(forms.Form):
 
 
 class ReassignForm(forms.Form):
-    assignee = forms.ModelChoiceField(label=_("改派给"), queryset=get_user_model().objects.none())
+    assignee = forms.ModelChoiceField(label=_("改派给"), queryset=get_user_model().objects.none(),
+                                      empty_label=_("— 选择处理人 —"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -172,7 +173,7 @@ RULE_CATEGORY_SUGGESTIONS = [
     ("organ", _("党政军机关名称")), ("media", _("新闻媒体名称")), ("news_word", _("新闻属性用语")),
     ("social_org", _("社会组织、人民团体")), ("intl_org", _("国际组织")), ("strict", _("从严核验用语")),
     ("exaggeration", _("夸大、名不副实")), ("fraud", _("诈骗")), ("gambling", _("赌博")), ("porn", _("色情")),
-    ("drugs", _("毒品")), ("privacy", _("侵犯隐私")), ("landmark", _("重要地理名称")),
+    ("drugs", _("毒品")), ("privacy", _("侵犯隐私")), ("landmark", _("重要地理名称（作前缀，与后缀组合）")),
     ("division", _("行政区划（作前缀，与机关后缀组合）")), ("brand", _("品牌（作前缀）")),
     ("news", _("资质：新闻")), ("publishing", _("资质：出版")), ("economy", _("资质：经济金融")),
     ("education", _("资质：教育")), ("medical", _("资质：医疗卫生")), ("judicial", _("资质：司法")),
@@ -183,7 +184,7 @@ class RuleTermForm(forms.Form):
     term = forms.CharField(label=_("词条"), max_length=100)
     allow = forms.BooleanField(label=_("白名单（允许，而非拦截）"), required=False)
     category = forms.CharField(label=_("类别"), max_length=40, widget=forms.TextInput(attrs={"list": "rule-categories"}),
-                               help_text=_("可从建议中选择，也可自行填写"))
+                               help_text=_("可从建议中选择，也可自行填写；“资质：…”类别须配合第十一条"))
     article = forms.ChoiceField(label=_("条款"), choices=[(a, a) for a in RULE_ARTICLES])
     severity = forms.ChoiceField(label=_("级别"), choices=[c for c in Decision.choices if c[0] != "allow"],
                                  initial=Decision.REVIEW)

@@ -63,9 +63,13 @@ def pause_set(*, actor, scope: str, account_kind: str = PauseKind.ALL, reason: s
     if ends_at is not None and ends_at <= timezone.now():
         raise ModerationError(_("结束时间必须晚于现在"), field="ends_at")
     now = timezone.now()
-    same = (PauseSwitch.objects.select_for_update().filter(scope=scope, account_kind=account_kind,
-                                                           lifted_at__isnull=True)
-            .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now)).order_by("id").first())
+    # One pause in force per scope and user type: a pause for all users covers each kind, so
+    # the two may not overlap either (the 503 would quote only one of their end times).
+    overlapping = PauseSwitch.objects.select_for_update().filter(scope=scope, lifted_at__isnull=True).filter(
+        Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+    if account_kind != PauseKind.ALL:
+        overlapping = overlapping.filter(account_kind__in=[PauseKind.ALL, account_kind])
+    same = overlapping.order_by("id").first()
     if same is not None:
         raise ModerationError(_("相同范围和用户类型的暂停已在生效中（#%(id)s）；如需修改，请先解除它") % {"id": same.pk},
                               field="scope", code="duplicate", status=409)

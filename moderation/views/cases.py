@@ -360,6 +360,10 @@ def bulk_plan(user, cases, action: str) -> list[dict]:
             elif (case.status == CaseStatus.CLAIMED and case.assignee_id not in (None, user.pk)
                   and case.claim_expires_at and case.claim_expires_at > now):
                 skip = _("由 %s 处理中") % case.assignee.username
+            elif action == "approve" and ((case.qualification_id and not user.has_perm("accounts.change_qualification"))
+                                          or (case.org_certification_id
+                                              and not user.has_perm("accounts.change_orgcertification"))):
+                skip = _("资质标识和机构认证须由审核主管批准")
             will = _bulk_outcome(case, action)
         else:
             if case.status != CaseStatus.CLAIMED:

@@ -267,3 +267,15 @@ def test_images_of_a_submission_that_fails_to_commit_are_removed(settings, tmp_p
     status, body = submit("img1", {"name": "张医生"}, kind="change", avatar_b64=base64.b64encode(png).decode())
     assert status == 201 and body["case_id"]
     assert len([p for p in tmp_path.rglob("*") if p.is_file()]) == 1
+
+
+def test_pauses_for_all_users_and_for_one_kind_do_not_overlap(supervisor):
+    from moderation.services import ModerationError
+
+    services.pause_set(actor=supervisor, scope="registration", account_kind="individual", reason="个人注册维护")
+    services.pause_set(actor=supervisor, scope="change", account_kind="all", reason="变更维护")  # another scope
+    with pytest.raises(ModerationError, match="请先解除它"):
+        services.pause_set(actor=supervisor, scope="registration", account_kind="all", reason="全部注册维护")
+    services.pause_set(actor=supervisor, scope="registration", account_kind="organization", reason="机构注册维护")
+    with pytest.raises(ModerationError, match="请先解除它"):
+        services.pause_set(actor=supervisor, scope="change", account_kind="organization", reason="机构变更维护")
