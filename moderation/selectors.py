@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.models import Account, IdentityVerification
 from core import ruleset
 from core.models import AuditEntry
-from moderation.choices import OPEN_CASE_STATUSES, CaseStatus, MeasureState
+from moderation.choices import OPEN_CASE_STATUSES, CaseReason, CaseStatus, MeasureState
 from moderation.models import (
     CaseNote,
     CreditEvent,
@@ -82,8 +82,12 @@ def case_timeline(case: ReviewCase) -> list[dict]:
             for n in CaseNote.objects.filter(case=case).order_by("created_at")[:200]]
     entries = (AuditEntry.objects.filter(subject_type="moderation.reviewcase", subject_id=str(case.pk))
                .only("id", "created_at", "actor_label", "event", "new").order_by("id")[:200])
-    rows += [{"at": e.created_at, "actor": e.actor_label, "event": e.event, "new": e.new or {}, "seq": e.pk}
-             for e in entries]
+    reasons = dict(CaseReason.choices)
+    for e in entries:
+        new = dict(e.new or {})
+        if e.event == "case.opened" and new.get("reason") in reasons:
+            new["reason"] = reasons[new["reason"]]  # the case's reason in words, not its code
+        rows.append({"at": e.created_at, "actor": e.actor_label, "event": e.event, "new": new, "seq": e.pk})
     rows.sort(key=lambda r: (r["at"], r.get("seq", 0)))
     return rows
 

@@ -210,9 +210,11 @@ def test_status_page_shows_own_progress_and_nothing_else(anon, target, file_comp
         assert r.status_code == 200, html[:500]
         assert r["Cache-Control"] and "no-store" in r["Cache-Control"] or "max-age=0" in r["Cache-Control"]
         assert r["Referrer-Policy"] == "same-origin" and "noindex" in r["X-Robots-Tag"]
+        # Random tokens (CSRF) can contain short secrets such as "t1" by chance: leave them out.
+        text = re.sub(r"[A-Za-z0-9_-]{32,}", "", html)
         for secret in ("某某市人民政府发布", "t1", "13800138000", "138****8000", "other@example.com", "o***@",
                        "XYZ", "冒用政府名义", "moderator", "审核工单"):
-            assert secret not in html, (complaint.tracking_code, secret)
+            assert secret not in text, (complaint.tracking_code, secret)
         codes = set(re.findall(r"QL-[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", html)) - {"QL-XXXX-XXXX-XXXX"}
         assert codes == {complaint.tracking_code}
     assert "请补充截图" in _lookup(anon, mine.tracking_code).content.decode()

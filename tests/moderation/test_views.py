@@ -195,6 +195,7 @@ def test_case_page_shows_diff_highlight_history(login, moderator, change_case, s
     assert "v1" in html
     # The case's record reads in words, the event code kept as a tooltip.
     assert '<span title="case.opened">开立工单</span>' in html
+    assert "· 变更核验 ·" in html or "· 变更核验" in html  # the case's reason in words
 
 
 def test_case_page_escapes_account_text(login, moderator, submit, make_account):
