@@ -17,7 +17,6 @@ EVENT_LABELS = {
     "case.closed": _("关闭工单"),
     "case.decided": _("作出决定"),
     "case.note_added": _("添加内部备注"),
-    "case.note": _("内部备注"),
     "case.opened": _("开立工单"),
     "case.reassigned": _("改派工单"),
     "case.released": _("释放工单"),

@@ -13,7 +13,7 @@ _GROUPS = {"account": _("账号"), "case": _("审核工单"), "complaint": _("�
 
 def _event_choices():
     groups = [(f"{prefix}.", _("%(group)s：全部事件") % {"group": label}) for prefix, label in _GROUPS.items()]
-    events = [(code, f"{label} ({code})") for code, label in sorted(EVENT_LABELS.items()) if code != "case.note"]
+    events = [(code, f"{label} ({code})") for code, label in sorted(EVENT_LABELS.items())]
     return [(_("类别"), groups), (_("事件"), events)]
 
 

@@ -89,6 +89,18 @@ def _can_decide_strict(user) -> bool:
     return user.has_perm("moderation.decide_strict_case")
 
 
+def approval_refusal(user, case: ReviewCase, decision: str) -> str:
+    """Why ``user`` may not take this approving decision ("" if they may): Art 11 labels and
+    organisation certification are shown to the public, so supervisors approve them."""
+    approve = decision in (CaseDecision.APPROVE, CaseDecision.APPROVE_WITH_LABEL)
+    if (decision == CaseDecision.APPROVE_WITH_LABEL or (approve and case.qualification_id)) and \
+            not user.has_perm("accounts.change_qualification"):
+        return _("资质标识须由审核主管批准")
+    if approve and case.org_certification_id and not user.has_perm("accounts.change_orgcertification"):
+        return _("机构认证须由审核主管批准")
+    return ""
+
+
 _CLAIM_NEXT_SQL = """
 WITH open_head AS (
        SELECT id, due_at, priority FROM moderation_reviewcase
@@ -285,12 +297,9 @@ def case_decide(*, actor, case: ReviewCase, decision: str, articles: list[str] |
     if decision == CaseDecision.NO_ACTION and case.submissions.filter(status="pending").exists():
         raise ModerationError(_("该工单有待核验的注册或变更，请选择通过或驳回"), field="decision")
     approve = decision in (CaseDecision.APPROVE, CaseDecision.APPROVE_WITH_LABEL)
-    # Art 11 labels and organisation certification are shown to the public: supervisors only.
-    if (decision == CaseDecision.APPROVE_WITH_LABEL or (approve and case.qualification_id)) and \
-            not actor.has_perm("accounts.change_qualification"):
-        raise ModerationError(_("资质标识须由审核主管批准"), field="decision", code="forbidden", status=403)
-    if approve and case.org_certification_id and not actor.has_perm("accounts.change_orgcertification"):
-        raise ModerationError(_("机构认证须由审核主管批准"), field="decision", code="forbidden", status=403)
+    refusal = approval_refusal(actor, case, decision)
+    if refusal:
+        raise ModerationError(refusal, field="decision", code="forbidden", status=403)
     for submission in case.submissions.filter(status="pending").order_by("id"):
         if approve:
             applied = pipeline.submission_apply(actor=actor, submission=submission)

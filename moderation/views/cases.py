@@ -23,6 +23,7 @@ from moderation.filtersets import ReviewCaseFilterSet
 from moderation.forms import BulkForm, DecisionForm, NoteForm, ReassignForm, ReleaseForm, attach_error
 from moderation.models import ReviewCase
 from moderation.services import ModerationError
+from moderation.services.cases import approval_refusal
 from moderation.services.notices import ARTICLE_TITLES
 from moderation.tables import ReviewCaseTable
 from moderation.views import case_panels
@@ -213,7 +214,6 @@ def _case_context(request, case: ReviewCase, **forms) -> dict:
         "note_form": forms.get("note_form") or NoteForm(),
         "reassign_form": forms.get("reassign_form") or ReassignForm(),
         "release_form": ReleaseForm(),
-        "article_titles": {code: _(title) for code, title in ARTICLE_TITLES.items()},
     }
     return ctx
 
@@ -360,10 +360,8 @@ def bulk_plan(user, cases, action: str) -> list[dict]:
             elif (case.status == CaseStatus.CLAIMED and case.assignee_id not in (None, user.pk)
                   and case.claim_expires_at and case.claim_expires_at > now):
                 skip = _("由 %s 处理中") % case.assignee.username
-            elif action == "approve" and ((case.qualification_id and not user.has_perm("accounts.change_qualification"))
-                                          or (case.org_certification_id
-                                              and not user.has_perm("accounts.change_orgcertification"))):
-                skip = _("资质标识和机构认证须由审核主管批准")
+            else:
+                skip = approval_refusal(user, case, action)
             will = _bulk_outcome(case, action)
         else:
             if case.status != CaseStatus.CLAIMED:
