@@ -19,6 +19,7 @@ from accounts.schemas import (
     QualificationIn,
 )
 from core.apiauth import require_scope
+from core.errors import ServiceError
 
 router = Router(tags=["accounts"])
 
@@ -29,7 +30,7 @@ def _uid(uid: str) -> str:
     import re
 
     if not re.match(UID_PATTERN, uid):
-        raise services.ServiceError(_("uid 只能包含字母、数字和 _.:-，最长 64 个字符"), field="uid", status=422)
+        raise ServiceError(_("uid 只能包含字母、数字和 _.:-，最长 64 个字符"), field="uid", status=422)
     return uid
 
 
@@ -86,15 +87,15 @@ def record_activity(request, uid: str, payload: ActivityIn):
     try:
         ipaddress.ip_address(payload.ip.strip())
     except ValueError:
-        raise services.ServiceError(_("不是有效的 IP 地址"), field="ip") from None
+        raise ServiceError(_("不是有效的 IP 地址"), field="ip") from None
     if payload.at is not None:
         if payload.at.tzinfo is None:
-            raise services.ServiceError(_("时间必须带时区"), field="at")
+            raise ServiceError(_("时间必须带时区"), field="at")
         from django.utils import timezone as tz
 
         now = tz.now()
         if payload.at > now + dt.timedelta(minutes=5) or payload.at < now - dt.timedelta(days=30):
-            raise services.ServiceError(_("活动时间须在过去 30 天内，且不能晚于当前时间"), field="at")
+            raise ServiceError(_("活动时间须在过去 30 天内，且不能晚于当前时间"), field="at")
     account = selectors.account_get(uid=_uid(uid))
     location = services.account_record_activity(actor=request.auth, account=account, ip=payload.ip, at=payload.at)
     return {"ip_location": location.label}
@@ -127,18 +128,18 @@ def submit_org_certification(request, uid: str, payload: OrgCertificationIn):
     try:
         validated = identity_mod.validate_uscc(payload.uscc, field_name="uscc")
     except identity_mod.IdentityError as exc:
-        raise services.ServiceError(exc.message, field=exc.field) from None
+        raise ServiceError(exc.message, field=exc.field) from None
     try:
         EmailValidator()(payload.contact_email)
     except ValidationError:
-        raise services.ServiceError(_("邮箱格式不正确"), field="contact_email") from None
+        raise ServiceError(_("邮箱格式不正确"), field="contact_email") from None
     if payload.website:
         try:
             URLValidator(schemes=["http", "https"])(payload.website)
         except ValidationError:
-            raise services.ServiceError(_("网址格式不正确（需以 http:// 或 https:// 开头）"), field="website") from None
+            raise ServiceError(_("网址格式不正确（需以 http:// 或 https:// 开头）"), field="website") from None
     if account.kind != AccountKind.ORGANIZATION:
-        raise services.ServiceError(_("只有机构用户可以申请机构认证"), field="uid", code="wrong_kind", status=409)
+        raise ServiceError(_("只有机构用户可以申请机构认证"), field="uid", code="wrong_kind", status=409)
     with transaction.atomic():
         cert = services.org_certification_submit(
             actor=request.auth, account=account, identity=validated, full_name=payload.full_name,

@@ -5,6 +5,7 @@ from django.utils import timezone
 from accounts import services
 from accounts.choices import ReviewStatus
 from accounts.models import Qualification
+from core.errors import ServiceError
 from core.jobruns import job_run
 
 
@@ -17,6 +18,6 @@ def expire_qualifications() -> dict:
                 services.qualification_decide(actor=None, qualification=q, status=ReviewStatus.EXPIRED,
                                               note="有效期届满，自动失效")
                 counts["expired"] += 1
-            except services.ServiceError as exc:
+            except ServiceError as exc:
                 errors.append(f"qualification {q.pk}: {exc.message}")
         return dict(counts)

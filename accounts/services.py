@@ -26,20 +26,13 @@ from accounts.models import (
 )
 from core import crypto, ruleset
 from core.audit import actor_label_for, record
+from core.errors import ServiceError
 from core.fastinsert import insert
 
 # Higher apps subscribe to hear about submissions that need review (moderation opens a case);
 # each listener is called inside the submitting transaction: fn(*, actor, obj).
 qualification_submitted_listeners: list = []
 org_certification_submitted_listeners: list = []
-
-
-class ServiceError(Exception):
-    """A refused state change: ``field`` names the input at fault (or ``""``), ``code`` is stable."""
-
-    def __init__(self, message: str, *, field: str = "", code: str = "invalid", status: int = 422):
-        super().__init__(message)
-        self.message, self.field, self.code, self.status = message, field, code, status
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,12 +6,12 @@ import binascii
 
 from ninja import Router, Status
 
-from accounts.services import ServiceError
 from complaints import selectors, services
 from complaints.choices import PUBLIC_STAGE, ComplaintSource, ComplaintStatus
 from complaints.models import Complaint
 from complaints.schemas import ComplaintIn, ComplaintOut
 from core.apiauth import require_scope
+from core.errors import ServiceError
 
 router = Router(tags=["complaints"])
 

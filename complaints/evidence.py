@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from accounts.services import ServiceError
 from complaints import conf
+from core.errors import ServiceError
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
 

@@ -13,11 +13,11 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from accounts.services import ServiceError
 from complaints import conf, services
 from complaints.choices import ComplaintStatus, NoticeChannel, NoticeStatus
 from complaints.models import ComplainantNotice, Complaint
 from core import crypto, workdays
+from core.errors import ServiceError
 from core.jobruns import job_run
 
 log = logging.getLogger(__name__)

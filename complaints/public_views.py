@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from accounts.services import ServiceError
 from complaints import forms, ratelimit, selectors, services
 from complaints.choices import ComplaintSource, ComplaintStatus
 from core import workdays
 from core.clientip import client_ip
+from core.errors import ServiceError
 from core.middleware import login_exempt
 
 

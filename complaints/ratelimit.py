@@ -9,9 +9,9 @@ import ipaddress
 
 from django.core.cache import cache
 
-from accounts.services import ServiceError
 from complaints import conf
 from core import crypto
+from core.errors import ServiceError
 
 
 def ip_key(ip: str) -> str:

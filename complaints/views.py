@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.services import ServiceError
 from complaints import forms, selectors, services
 from complaints.choices import ComplaintCategory, ComplaintStatus
 from complaints.filtersets import ComplaintFilterSet
@@ -23,6 +22,7 @@ from complaints.metrics import complaint_metrics
 from complaints.models import Complaint, ComplaintEvidence, SlaAlert
 from complaints.tables import ComplaintTable
 from core import workdays
+from core.errors import ServiceError
 from core.models import Holiday
 from core.views_generic import ObjectListView
 

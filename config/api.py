@@ -10,9 +10,9 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from accounts.api import router as accounts_router
-from accounts.services import ServiceError
 from complaints.api import router as complaints_router
 from core.apiauth import TokenAuth
+from core.errors import ServiceError
 from moderation.api import notices_router
 from moderation.api import router as submissions_router
 from moderation.services.pipeline import PausedError

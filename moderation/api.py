@@ -6,8 +6,9 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from accounts import identity as identity_mod
-from accounts.services import ServiceError, decode_image
+from accounts.services import decode_image
 from core.apiauth import require_scope
+from core.errors import ServiceError
 from moderation.models import Notice, Submission
 from moderation.schemas import NoticePage, SubmissionIn, SubmissionOut
 from moderation.services import pipeline

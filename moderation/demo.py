@@ -10,7 +10,7 @@ from django.db import transaction
 
 from accounts import identity
 from accounts.models import Account
-from accounts.services import ServiceError
+from core.errors import ServiceError
 from core.models import ApiClient
 from moderation.models import ReasonTemplate, Submission
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from accounts import services
 from accounts.identity import validate_mobile
 from core.audit import record, verify_chain
+from core.errors import ServiceError
 from core.models import AuditEntry
 
 
@@ -61,7 +62,7 @@ def test_services_write_audit_entries(make_account, supervisor):
 def test_rolled_back_service_leaves_no_entry(make_account):
     account = make_account()
     before = AuditEntry.objects.count()
-    with pytest.raises(services.ServiceError), transaction.atomic():
+    with pytest.raises(ServiceError), transaction.atomic():
         services.account_apply_info(actor=None, account=account, info={"nonexistent": "x"})
     assert AuditEntry.objects.count() == before
 

@@ -12,7 +12,6 @@ the shared pieces ``guards`` (locks, transitions, who may act), ``deadlines`` (t
 clock) and ``normalise`` (tracking codes, targets, contacts).
 """
 
-from accounts.services import ServiceError
 from complaints.services.acceptance import complaint_accept, complaint_reject
 from complaints.services.claiming import complaint_claim, complaint_claim_next, complaint_release
 from complaints.services.deadlines import flag_for
@@ -30,6 +29,7 @@ from complaints.services.review_cases import complaint_case_decided, complaint_l
 from complaints.services.screening import complaint_merge, complaint_screen, complaint_start_screening
 from complaints.services.sla import complaint_flag_sla, sla_alert_acknowledge, sla_policy_update
 from complaints.services.waiting import complaint_request_info, complaint_resume
+from core.errors import ServiceError
 
 __all__ = [
     "OUTCOME_HANDLED",

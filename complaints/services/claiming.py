@@ -7,11 +7,11 @@ from __future__ import annotations
 from django.db import connection, transaction
 from django.utils import timezone
 
-from accounts.services import ServiceError
 from complaints.choices import ComplaintStatus
 from complaints.models import Complaint
 from complaints.services.guards import _ensure_can_act, _lock
 from core.audit import record
+from core.errors import ServiceError
 
 S = ComplaintStatus
 

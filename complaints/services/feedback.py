@@ -8,13 +8,13 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.services import ServiceError
 from complaints.choices import ComplaintSource, ComplaintStatus, NoticeChannel
 from complaints.models import ComplainantNotice, Complaint
 from complaints.services.deadlines import _set_clock
 from complaints.services.guards import _ensure_can_act, _lock, _transition
 from core import workdays
 from core.audit import record
+from core.errors import ServiceError
 from core.jobs import enqueue
 
 S = ComplaintStatus

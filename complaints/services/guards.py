@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from accounts.services import ServiceError
 from complaints.choices import TRANSITIONS, ComplaintStatus
 from complaints.models import Complaint
+from core.errors import ServiceError
 
 S = ComplaintStatus
 

@@ -14,7 +14,6 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from accounts.services import ServiceError
 from complaints import conf, ratelimit
 from complaints.choices import MERGEABLE_INTO, ComplaintCategory, ComplaintSource, ComplaintStatus
 from complaints.evidence import CleanImage, clean_image
@@ -23,6 +22,7 @@ from complaints.services.deadlines import _policy_days, _set_clock, _warning
 from complaints.services.normalise import _new_tracking_code, normalise_contact, resolve_target
 from core import crypto, workdays
 from core.audit import record
+from core.errors import ServiceError
 
 S = ComplaintStatus
 

@@ -10,7 +10,7 @@ import secrets
 from urllib.parse import parse_qs, urlparse
 
 from accounts.models import Account
-from accounts.services import ServiceError
+from core.errors import ServiceError
 
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Q
 
-from accounts.services import ServiceError
 from complaints.choices import OPEN_STATUSES
 from complaints.models import Complaint, ReporterFlag
 from complaints.services.guards import _lock
 from core import crypto
 from core.audit import record
+from core.errors import ServiceError
 
 
 @transaction.atomic

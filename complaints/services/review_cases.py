@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from accounts.services import ServiceError
 from complaints.choices import CATEGORY_ARTICLE, ComplaintCategory, ComplaintStatus
 from complaints.models import Complaint
 from complaints.services.feedback import (
@@ -18,6 +17,7 @@ from complaints.services.feedback import (
 )
 from complaints.services.guards import _ensure_can_act, _lock
 from core.audit import record
+from core.errors import ServiceError
 
 S = ComplaintStatus
 

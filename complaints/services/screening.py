@@ -9,7 +9,6 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from accounts.services import ServiceError
 from complaints.choices import MERGEABLE_INTO, ComplaintStatus, ScreeningResult
 from complaints.models import Complaint
 from complaints.services.deadlines import _set_clock
@@ -22,6 +21,7 @@ from complaints.services.feedback import (
 from complaints.services.guards import _bounded_text, _ensure_can_act, _lock, _transition
 from complaints.services.review_cases import _open_review_case
 from core.audit import record
+from core.errors import ServiceError
 
 S = ComplaintStatus
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.services import ServiceError
 from complaints.choices import MAX_FEEDBACK_DAYS, ComplaintCategory, ComplaintStatus, DeadlineKind, SlaFlag
 from complaints.models import Complaint, SlaAlert, SlaPolicy
 from complaints.services.deadlines import flag_for
 from complaints.services.guards import _is_staff_user, _lock
 from core.audit import record
+from core.errors import ServiceError
 
 S = ComplaintStatus
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.services import ServiceError
 from complaints import conf
 from complaints.choices import ComplaintStatus
 from complaints.evidence import clean_image
@@ -17,6 +16,7 @@ from complaints.services.guards import _bounded_text, _ensure_can_act, _is_staff
 from complaints.services.intake import _save_evidence
 from core import workdays
 from core.audit import record
+from core.errors import ServiceError
 
 S = ComplaintStatus
 

@@ -1,4 +1,4 @@
-from accounts.services import ServiceError
+from core.errors import ServiceError
 
 
 class ModerationError(ServiceError):

@@ -5,10 +5,10 @@ import datetime as dt
 
 import pytest
 
-from accounts.services import ServiceError
 from complaints import services
 from complaints.choices import TRANSITIONS, ComplaintStatus
 from complaints.models import ComplainantNotice, Complaint
+from core.errors import ServiceError
 from core.models import AuditEntry
 
 S = ComplaintStatus

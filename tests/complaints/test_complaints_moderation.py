@@ -6,6 +6,7 @@ import pytest
 from complaints import services
 from complaints.choices import ComplaintStatus
 from complaints.models import Complaint
+from core.errors import ServiceError
 from moderation import services as moderation_services
 
 S = ComplaintStatus
@@ -52,7 +53,7 @@ def test_case_decision_sends_feedback(target, file_complaint, moderator, supervi
 def test_unknown_account_is_handled_by_hand(file_complaint, moderator):
     c = _to_handling(file_complaint(target="https://example.com/u/nobody-known"), moderator)
     assert c.status == S.HANDLING and c.review_case_id is None
-    with pytest.raises(services.ServiceError):
+    with pytest.raises(ServiceError):
         services.complaint_link_case(actor=moderator, complaint=c)
 
 

@@ -1,0 +1,125 @@
+"""One registry for the extension points of the back office (after NetBox's ``netbox/registry.py``).
+
+``core`` sits low in the layers (rules ← core ← accounts ← moderation ← rechecks | appeals ←
+complaints ← reports ← config) and must not know the apps above it. Yet the dashboard, the
+navigation, the audit log's event words, the staff roles, the account and case pages and the
+exports all show things those apps own. Each app therefore *declares* its pieces here from its
+``AppConfig.ready()``; core and the pages below read the registry and never import upwards.
+
+Every store is keyed, so registering the same thing twice (``ready()`` may run more than once in
+tests) replaces it instead of adding a duplicate. Nothing here is a mutable list that modules
+append to behind each other's backs: the registry is the only place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A link in the staff navigation, shown to users holding ``permission`` (None: everyone)."""
+
+    url_name: str
+    label: Any
+    permission: str | None = None
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A dashboard, account-page or case-page panel: ``fn(request, *objects) -> dict | None``.
+
+    A dashboard panel returns ``{"title", "value", "url"}`` (a tile) or a dict with ``template``;
+    account and case panels return a dict with ``template`` (included with ``panel``) or None.
+    """
+
+    key: str
+    fn: Callable[..., dict | None]
+    order: int = 100
+
+
+@dataclass
+class Registry:
+    nav: dict[str, NavItem] = field(default_factory=dict)
+    dashboard_panels: dict[str, Panel] = field(default_factory=dict)
+    account_panels: dict[str, Panel] = field(default_factory=dict)
+    case_panels: dict[str, Panel] = field(default_factory=dict)
+    # audit event code -> words; event group prefix ("case.") -> words
+    event_labels: dict[str, Any] = field(default_factory=dict)
+    event_groups: dict[str, Any] = field(default_factory=dict)
+    # role -> permissions ("app_label.codename"); synced to Django groups after migrate
+    role_permissions: dict[str, set[str]] = field(default_factory=dict)
+    # list key ("moderation.measures") -> an export declaration (see reports/)
+    exports: dict[str, Any] = field(default_factory=dict)
+    # demo data: name -> fn(stdout), run by seed_demo after the accounts are seeded
+    seed_hooks: dict[str, Panel] = field(default_factory=dict)
+    # when holiday data of years changes: name -> fn(*, actor, years) -> int (deadlines changed)
+    deadline_recomputers: dict[str, Callable[..., int]] = field(default_factory=dict)
+    # extra checks for /healthz and the system status page: name -> fn() -> dict
+    health_checks: dict[str, Callable[[], dict]] = field(default_factory=dict)
+
+
+registry = Registry()
+
+
+def register_nav(url_name: str, label, permission: str | None = None, *, order: int = 100) -> None:
+    registry.nav[url_name] = NavItem(url_name, label, permission, order)
+
+
+def nav_items() -> list[NavItem]:
+    return sorted(registry.nav.values(), key=lambda item: item.order)
+
+
+def _panel(store: dict[str, Panel], fn, order: int, key: str | None) -> None:
+    key = key or f"{fn.__module__}.{fn.__qualname__}"
+    store[key] = Panel(key, fn, order)
+
+
+def register_dashboard_panel(fn, *, order: int = 100, key: str | None = None) -> None:
+    _panel(registry.dashboard_panels, fn, order, key)
+
+
+def register_account_panel(fn, *, order: int = 100, key: str | None = None) -> None:
+    _panel(registry.account_panels, fn, order, key)
+
+
+def register_case_panel(fn, *, order: int = 100, key: str | None = None) -> None:
+    _panel(registry.case_panels, fn, order, key)
+
+
+def panels(store: dict[str, Panel], request, *objects) -> list[dict]:
+    """Render the panels of one store for a request, in order, dropping those that return None."""
+    out = []
+    for panel in sorted(store.values(), key=lambda p: p.order):
+        result = panel.fn(request, *objects)
+        if result:
+            out.append(result)
+    return out
+
+
+def register_events(labels: dict[str, Any], groups: dict[str, Any] | None = None) -> None:
+    registry.event_labels.update(labels)
+    registry.event_groups.update(groups or {})
+
+
+def register_role_permissions(role: str, permissions) -> None:
+    registry.role_permissions.setdefault(role, set()).update(permissions)
+
+
+def register_export(key: str, entry) -> None:
+    registry.exports[key] = entry
+
+
+def register_seed_hook(fn, *, order: int = 100, key: str | None = None) -> None:
+    _panel(registry.seed_hooks, fn, order, key)
+
+
+def register_deadline_recomputer(name: str, fn: Callable[..., int]) -> None:
+    registry.deadline_recomputers[name] = fn
+
+
+def register_health_check(name: str, fn: Callable[[], dict]) -> None:
+    registry.health_checks[name] = fn
