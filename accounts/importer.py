@@ -22,7 +22,7 @@ from django.utils import timezone
 from accounts.choices import AccountKind, InfoSource
 from accounts.identity import IdentityError, ValidatedIdentity, validate
 from accounts.models import TEXT_INFO_FIELDS, Account, AccountInfoVersion, IdentityVerification, ImportRun
-from core import crypto, ruleset
+from core import crypto, rules_engine
 from core.audit import record
 
 UID_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
@@ -159,7 +159,7 @@ def run_import(path: Path, *, report_path: Path, batch_size: int = 2000, actor=N
                     rejected.append({"line": n, "uid": p.uid, "errors": p.errors})
                 else:
                     seen.add(p.uid)
-                    p.account.name_key = ruleset.name_key(p.account.name)
+                    p.account.name_key = rules_engine.name_key(p.account.name)
                     good.append(p)
             with transaction.atomic():
                 accounts = Account.objects.bulk_create([p.account for p in good], batch_size=1000)

@@ -24,7 +24,7 @@ from accounts.models import (
     OrgCertification,
     Qualification,
 )
-from core import crypto, ruleset
+from core import crypto, rules_engine
 from core.audit import actor_label_for, record
 from core.errors import ServiceError
 from core.fastinsert import insert
@@ -97,7 +97,7 @@ def _apply_info_fields(account: Account, info: dict) -> None:
         else:
             setattr(account, field, value if value is not None else "")
     if "name" in info:
-        account.name_key = ruleset.name_key(account.name)
+        account.name_key = rules_engine.name_key(account.name)
 
 
 def _version(account: Account, *, actor, source: str, reference: str = "") -> AccountInfoVersion:

@@ -24,14 +24,14 @@ class ModerationConfig(AppConfig):
 
     def ready(self):
         from accounts.management.commands.seed_demo import register_post_seed_hook
-        from core import roles, ruleset
+        from core import roles, rules_engine
         from moderation import demo
-        from moderation.services import rulesets
+        from moderation.services import rule_terms
 
         roles.extend_role(roles.MODERATOR, MODERATOR_PERMISSIONS)
         roles.extend_role(roles.SUPERVISOR, SUPERVISOR_PERMISSIONS)
         roles.extend_role(roles.AUDITOR, AUDITOR_PERMISSIONS)
-        ruleset.set_extra_terms_provider(rulesets.current_counter, rulesets.active_terms)
+        rules_engine.set_extra_terms_provider(rule_terms.current_counter, rule_terms.active_terms)
         register_post_seed_hook(demo.seed)
 
         from accounts import services as account_services

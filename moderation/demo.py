@@ -38,7 +38,7 @@ SUBMISSIONS = [
 
 def seed(stdout=None) -> int:
     from moderation.services.pipeline import SubmissionInput, submission_process
-    from moderation.services.rulesets import reason_template_save
+    from moderation.services.rule_terms import reason_template_save
 
     supervisor = User.objects.filter(username="supervisor").first()
     client = ApiClient.objects.filter(name="demo-platform", is_active=True).first()

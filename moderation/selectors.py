@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Account, IdentityVerification
-from core import ruleset
+from core import rules_engine
 from core.models import AuditEntry
 from moderation.choices import OPEN_CASE_STATUSES, CaseReason, CaseStatus, MeasureState
 from moderation.models import (
@@ -119,7 +119,7 @@ def related_accounts(*, account: Account | None, identity_hashes=(), name: str =
     hashes = set(identity_hashes)
     if account is not None:
         hashes |= set(IdentityVerification.objects.filter(account=account).values_list("number_hash", flat=True))
-    key = account.name_key if account is not None and account.name_key else (ruleset.name_key(name) if name else "")
+    key = account.name_key if account is not None and account.name_key else (rules_engine.name_key(name) if name else "")
     cond = Q()
     if hashes:
         cond |= Q(identities__number_hash__in=hashes)

@@ -34,13 +34,13 @@ def _fresh_process_caches():
     """Short per-process caches (audit lane tail, API clients, pause switches, rule-set token) must not carry state that a
     previous test rolled back."""
     from core import apiauth, apicalls, audit
-    from moderation.services import pauses, rulesets
+    from moderation.services import pauses, rule_terms
 
     audit.forget_tails()  # transactional tests empty the audit table between them
     apiauth.forget_cached_clients()
     apicalls.discard()
     pauses._forget()
-    rulesets._forget_local()
+    rule_terms._forget_local()
     yield
     apicalls.discard()
 

@@ -2,7 +2,7 @@
 
 Split by subject: ``cases`` (review cases and queues), ``measures`` (Art 17 measures, credit),
 ``notices`` (notices and webhook delivery), ``pipeline`` (registration/change verification),
-``pauses`` (Art 21 switches), ``rulesets`` (supervisor-managed terms).
+``pauses`` (Art 21 switches), ``rule_terms`` (supervisor-managed lexicon terms and reason templates).
 """
 
 from moderation.services.cases import (
@@ -28,7 +28,7 @@ from moderation.services.measures import (
 from moderation.services.notices import notice_create, notice_deliver, retry_due_deliveries
 from moderation.services.pauses import active_pause, pause_lift, pause_set
 from moderation.services.pipeline import submission_process
-from moderation.services.rulesets import reason_template_save, rule_term_save, rule_term_set_active
+from moderation.services.rule_terms import reason_template_save, rule_term_save, rule_term_set_active
 
 __all__ = [
     "ModerationError",

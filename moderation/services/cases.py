@@ -13,7 +13,7 @@ from accounts.choices import ReviewStatus
 from accounts.models import Account
 from core.audit import record
 from core.fastinsert import insert
-from moderation import policy
+from moderation import conf
 from moderation.choices import (
     CASE_TRANSITIONS,
     OPEN_CASE_STATUSES,
@@ -72,8 +72,8 @@ def case_open(*, actor, reason: str, source: str, account: Account | None = None
                 now = timezone.now()
                 case = insert(ReviewCase(
                     subject_uid=subject_uid, account=account, reason=reason, findings=findings,
-                    articles=_articles(findings), priority=priority if priority is not None else policy.get("priority").get(reason, 50),
-                    requires_supervisor=requires_supervisor, due_at=now + policy.due_delta(reason),
+                    articles=_articles(findings), priority=priority if priority is not None else conf.get("priority").get(reason, 50),
+                    requires_supervisor=requires_supervisor, due_at=now + conf.due_delta(reason),
                     qualification=qualification, org_certification=org_certification,
                 ))
                 record("case.opened", actor=actor, subject=case,
@@ -129,7 +129,7 @@ def case_claim_next(*, actor, reason: str | None = None) -> ReviewCase | None:
     if not actor.has_perm("moderation.decide_case"):
         raise ModerationError(_("没有处理工单的权限"), code="forbidden", status=403)
     now = timezone.now()
-    expires = now + dt.timedelta(minutes=policy.get("claim_minutes"))
+    expires = now + dt.timedelta(minutes=conf.get("claim_minutes"))
     if connection.vendor == "postgresql":
         scope, params = "", {"user": actor.pk, "now": now, "expires": expires}
         if reason:
@@ -163,7 +163,7 @@ def _claim(case: ReviewCase, actor, now) -> None:
     _transition(case, CaseStatus.CLAIMED)
     case.assignee = actor
     case.claimed_at = now
-    case.claim_expires_at = now + dt.timedelta(minutes=policy.get("claim_minutes"))
+    case.claim_expires_at = now + dt.timedelta(minutes=conf.get("claim_minutes"))
     case.save(update_fields=["status", "assignee", "claimed_at", "claim_expires_at"])
     record("case.claimed", actor=actor, subject=case, old={"assignee": previous}, new={"assignee": actor.username})
 
@@ -212,7 +212,7 @@ def case_reassign(*, actor, case: ReviewCase, assignee) -> ReviewCase:
     now = timezone.now()
     case.status = CaseStatus.CLAIMED
     case.assignee, case.claimed_at = assignee, now
-    case.claim_expires_at = now + dt.timedelta(minutes=policy.get("claim_minutes"))
+    case.claim_expires_at = now + dt.timedelta(minutes=conf.get("claim_minutes"))
     case.save(update_fields=["status", "assignee", "claimed_at", "claim_expires_at"])
     record("case.reassigned", actor=actor, subject=case, old={"assignee": old}, new={"assignee": assignee.username})
     return case

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.choices import AccountStatus
 from accounts.models import Account, IdentityVerification
 from core.audit import actor_label_for, record
-from moderation import policy
+from moderation import conf
 from moderation.choices import FOUR_EYES_KINDS, MeasureKind, MeasureState, RestrictFunction
 from moderation.models import BlockedIdentity, CreditEvent, Measure
 from moderation.services.errors import ModerationError
@@ -84,7 +84,7 @@ def _activate(measure: Measure, actor) -> None:
         identities = IdentityVerification.objects.filter(account=account).values_list("method", "number_hash")
         BlockedIdentity.objects.bulk_create(
             [BlockedIdentity(method=m, number_hash=h, measure=measure) for m, h in identities], ignore_conflicts=True)
-    _credit(account, -policy.get("credit_penalty").get(measure.kind, 0), f"{measure.get_kind_display()}：{measure.reason}",
+    _credit(account, -conf.get("credit_penalty").get(measure.kind, 0), f"{measure.get_kind_display()}：{measure.reason}",
             measure)
     account_status_recompute(account, actor=actor)
     notice_for_measure(measure)
@@ -132,7 +132,7 @@ def measure_apply(*, actor, account: Account, kind: str, legal_basis: list[str],
         account=account, kind=kind, functions=list(functions), legal_basis=list(legal_basis), reason=reason.strip(),
         evidence=_snapshot(account, case), case=case,
         issued_by=_user(actor), issued_by_label=actor_label_for(actor), expires_at=expires_at,
-        reportable=kind in policy.get("reportable") if reportable is None else reportable,
+        reportable=kind in conf.get("reportable") if reportable is None else reportable,
         state=MeasureState.PENDING_APPROVAL if kind in FOUR_EYES_KINDS else MeasureState.ACTIVE,
     )
     record("measure.proposed" if kind in FOUR_EYES_KINDS else "measure.applied", actor=actor, subject=account,
@@ -202,7 +202,7 @@ def measure_lift(*, actor, measure: Measure, reason: str, end_state: str = Measu
     if measure.kind == MeasureKind.BAN_REREGISTRATION:
         BlockedIdentity.objects.filter(measure=measure, lifted_at__isnull=True).update(lifted_at=now)
     if reversal:
-        _credit(measure.account, policy.get("credit_penalty").get(measure.kind, 0), f"撤销{measure.get_kind_display()}：{reason}",
+        _credit(measure.account, conf.get("credit_penalty").get(measure.kind, 0), f"撤销{measure.get_kind_display()}：{reason}",
                 lift)
     record("measure.lifted", actor=actor, subject=measure.account,
            new={"measure_id": measure.pk, "lift_id": lift.pk, "end_state": end_state, "reason": reason,
@@ -239,8 +239,8 @@ def sweep_measures(now: dt.datetime | None = None) -> dict:
                 if locked.kind == MeasureKind.CORRECTION_ORDER:
                     measure_lift(actor=None, measure=locked, reason="改正期限届满，未完成改正",
                                  end_state=MeasureState.ESCALATED, notify=False)
-                    escalation = policy.get("correction_escalation")
-                    days = policy.get("correction_escalation_days")
+                    escalation = conf.get("correction_escalation")
+                    days = conf.get("correction_escalation_days")
                     measure_apply(actor=None, account=locked.account, kind=escalation,
                                   legal_basis=sorted(set(locked.legal_basis) | {"17"}),
                                   reason=f"限期改正（措施 #{locked.pk}）逾期未改正",

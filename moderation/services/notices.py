@@ -3,7 +3,7 @@
 Signature: ``X-Qinglang-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>``
 with the receiving client's ``webhook_secret``; ``X-Qinglang-Notice-Id`` makes redelivery
 idempotent on the platform's side. A failed attempt is retried with backoff
-(policy ``webhook_backoff_seconds``) by ``retry_due_deliveries``; every attempt is recorded.
+(setting ``webhook_backoff_seconds`` in moderation.conf) by ``retry_due_deliveries``; every attempt is recorded.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from django.utils.translation import gettext_noop
 
 from core.jobs import enqueue
 from core.models import ApiClient
-from moderation import policy
+from moderation import conf
 from moderation.choices import DeliveryStatus, MeasureKind, NoticeKind
 from moderation.models import Measure, Notice, NoticeDelivery
 
@@ -143,7 +143,7 @@ def notice_deliver(*, notice_id: int, client_id: int) -> NoticeDelivery | None:
 def retry_due_deliveries(now: dt.datetime | None = None) -> int:
     """Re-attempt failed deliveries whose backoff has passed (idempotent sweep)."""
     now = now or timezone.now()
-    backoff = policy.get("webhook_backoff_seconds")
+    backoff = conf.get("webhook_backoff_seconds")
     retried = 0
     recent = Notice.objects.filter(Q(delivery_status=DeliveryStatus.FAILED) | Q(delivery_status=DeliveryStatus.PENDING),
                                    created_at__gte=now - dt.timedelta(days=3))

@@ -21,7 +21,7 @@ from accounts import services as account_services
 from accounts.choices import AccountKind, AccountStatus, InfoSource, ReviewStatus
 from accounts.identity import ValidatedIdentity
 from accounts.models import TEXT_INFO_FIELDS, Account
-from core import crypto, ruleset
+from core import crypto, rules_engine
 from core.audit import record
 from core.fastinsert import insert
 from moderation.choices import (
@@ -160,7 +160,7 @@ def submission_process(*, client, data: SubmissionInput) -> tuple[Submission, bo
         raise ModerationError(_("未知的账号信息字段：%(fields)s") % {"fields": ", ".join(sorted(unknown))},
                               field=f"info.{sorted(unknown)[0]}")
     proposed_name = data.info.get("name") or ""
-    found = _lookup(client=client, data=data, name_key=ruleset.name_key(proposed_name) if proposed_name else "")
+    found = _lookup(client=client, data=data, name_key=rules_engine.name_key(proposed_name) if proposed_name else "")
     if found.previous_id is not None:
         previous = Submission.objects.get(pk=found.previous_id)
         if previous.payload_hash != digest:
@@ -214,7 +214,7 @@ def submission_process(*, client, data: SubmissionInput) -> tuple[Submission, bo
     if closed_name:
         findings.append(_finding("10.3", "related_closed_name", "name", Decision.STRICT_REVIEW,
                                  "名称与已关闭账号的名称高度近似，需从严核验", matched=new_name))
-    engine = ruleset.get_engine()
+    engine = rules_engine.get_engine()
     context = _context(data, account)
     verdict = engine.check({**merged, "avatar": data.avatar[0] if data.avatar else None,
                             "cover": data.cover[0] if data.cover else None}, context)

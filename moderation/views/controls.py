@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core import ruleset
+from core import rules_engine
 from core.views_generic import ObjectListView
 from moderation import selectors, services
 from moderation.context_processors import PAUSE_CACHE_KEY
@@ -95,7 +95,7 @@ class RuleTermListView(ObjectListView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["try_form"] = TryForm()
-        ctx["ruleset_version"] = ruleset.get_engine().version
+        ctx["ruleset_version"] = rules_engine.get_engine().version
         return ctx
 
 
@@ -112,7 +112,7 @@ def _term_form_view(request, instance: RuleTerm | None):
             attach_error(form, exc)
         else:
             messages.success(request, _("已保存词条「%(t)s」，规则集版本已更新为 %(v)s") % {
-                "t": term.term, "v": ruleset.get_engine().version})
+                "t": term.term, "v": rules_engine.get_engine().version})
             return redirect("moderation:rule_list")
     return render(request, "moderation/rule_form.html", {
         "form": form, "instance": instance, "title": _("编辑词条") if instance else _("添加词条"),
@@ -147,7 +147,7 @@ def rule_try(request):
     if form.is_bound and form.is_valid():
         d = form.cleaned_data
         info = {"name": d["name"], "bio": d["bio"]}
-        engine = ruleset.get_engine()
+        engine = rules_engine.get_engine()
         verdict = engine.check(info, {"account_type": d["account_type"] or "individual"})
         findings = [f.to_dict() for f in verdict.findings]
         numbered = list(enumerate(findings, start=1))

@@ -1,5 +1,5 @@
 """Supervisor-managed lexicon terms: every change is audited and bumps the rule-set version,
-which web processes and workers notice (core.ruleset) and recompile without a restart."""
+which web processes and workers notice (core.rules_engine) and recompile without a restart."""
 
 from __future__ import annotations
 
