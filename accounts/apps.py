@@ -1,7 +1,35 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+ACCOUNT_VIEW = [
+    "accounts.view_account", "accounts.view_accountinfoversion", "accounts.view_identityverification",
+    "accounts.view_qualification", "accounts.view_orgcertification",
+]
+PERMISSIONS = {
+    "moderator": ACCOUNT_VIEW,
+    "supervisor": [*ACCOUNT_VIEW, "accounts.reveal_identity", "accounts.change_qualification",
+                   "accounts.change_orgcertification"],
+    "auditor": ACCOUNT_VIEW,
+}
+
 
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("账号")
+
+    def ready(self):
+        from accounts import events, panels
+        from core import registry
+
+        registry.register_nav("accounts:account_list", _("账号"), "accounts.view_account", order=10)
+        registry.register_events(events.EVENT_LABELS, events.EVENT_GROUPS)
+        for role, perms in PERMISSIONS.items():
+            registry.register_role_permissions(role, perms)
+        registry.register_api_scopes({"accounts:read": _("读取账号与公开信息"),
+                                      "accounts:write": _("上报活动 IP、提交资质与机构认证")})
+        # Avatars and covers (Art 23) and qualification evidence (Art 11): staff who see accounts.
+        registry.register_media_prefix("images/", "accounts.view_account")
+        registry.register_media_prefix("evidence/", "accounts.view_qualification")
+        registry.register_dashboard_panel(panels.account_count_panel, order=10)
+        registry.register_dashboard_panel(panels.pending_qualifications_panel, order=11)
+        registry.register_dashboard_panel(panels.pending_certifications_panel, order=12)

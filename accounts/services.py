@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import iplocation
+from accounts import iplocation, signals
 from accounts.choices import QUALIFICATION_TRANSITIONS, AccountKind, InfoSource, ReviewStatus
 from accounts.identity import ValidatedIdentity
 from accounts.models import (
@@ -28,12 +28,6 @@ from core import crypto, rules_engine
 from core.audit import actor_label_for, record
 from core.errors import ServiceError
 from core.fastinsert import insert
-
-# Higher apps subscribe to hear about submissions that need review (moderation opens a case);
-# each listener is called inside the submitting transaction: fn(*, actor, obj).
-qualification_submitted_listeners: list = []
-org_certification_submitted_listeners: list = []
-
 
 # ---------------------------------------------------------------------------------------------
 # Images (avatar, cover, evidence): type sniffed from content, size capped.
@@ -233,8 +227,7 @@ def qualification_submit(*, actor, account: Account, data: QualificationInput) -
     record("qualification.submitted", actor=actor, subject=account,
            new={"qualification_id": qualification.pk, "domain": data.domain, "issuer": data.issuer,
                 "valid_until": data.valid_until})
-    for listener in qualification_submitted_listeners:
-        listener(actor=actor, obj=qualification)
+    signals.qualification_submitted.send(sender=Qualification, actor=actor, obj=qualification)
     return qualification
 
 
@@ -270,6 +263,5 @@ def org_certification_submit(*, actor, account: Account, identity: ValidatedIden
     record("org_certification.submitted", actor=actor, subject=account,
            new={"certification_id": cert.pk, "uscc": identity.number, "org_class": identity.org_class,
                 "full_name": full_name})
-    for listener in org_certification_submitted_listeners:
-        listener(actor=actor, obj=cert)
+    signals.org_certification_submitted.send(sender=OrgCertification, actor=actor, obj=cert)
     return cert

@@ -13,6 +13,7 @@ from accounts.models import INFO_FIELDS, IdentityVerification
 from accounts.tables import AccountTable
 from core.diff import info_diff
 from core.models import AuditEntry
+from core.registry import panels, registry
 from core.views_generic import ObjectListView
 
 
@@ -22,11 +23,6 @@ class AccountListView(ObjectListView):
     filterset_class = AccountFilterSet
     table_class = AccountTable
     title = gettext_lazy("账号")
-
-
-# Higher apps (moderation) add panels to the account page: fn(request, account) -> dict with a
-# "template" key (included with ``panel``) or None.
-account_panels: list = []
 
 
 def _history(account):
@@ -50,7 +46,7 @@ def account_detail(request, uid):
         "audit": audit,
         "reveal_form": RevealIdentityForm(),
         "can_reveal": request.user.has_perm("accounts.reveal_identity"),
-        "extra_panels": [p for p in (fn(request, account) for fn in account_panels) if p],
+        "extra_panels": panels(registry.account_panels, request, account),
     }
     return render(request, "accounts/account_detail.html", context)
 

@@ -60,10 +60,11 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_htmx",
     "django_rq",
+    # Our apps in the order of their layers (docs/architecture.md): each imports only those above it here.
     "core",
     "accounts",
-    "complaints",
     "moderation",
+    "complaints",
 ]
 
 MIDDLEWARE = [

@@ -14,14 +14,7 @@ from ninja.security import HttpBearer
 
 from core.audit import record
 from core.models import ApiClient
-
-SCOPES = {
-    "accounts:read": "读取账号与公开信息",
-    "accounts:write": "上报活动 IP、提交资质与机构认证",
-    "submissions:write": "提交注册与信息变更",
-    "complaints:write": "转交投诉举报",
-    "notices:read": "拉取处置通知",
-}
+from core.registry import registry
 
 
 def _hash(token: str) -> str:
@@ -31,7 +24,7 @@ def _hash(token: str) -> str:
 @transaction.atomic
 def api_client_create(*, actor, name: str, scopes: list[str], webhook_url: str = "") -> tuple[ApiClient, str]:
     """Create a client and return its token — the only time the token exists in clear."""
-    unknown = set(scopes) - set(SCOPES) - {"*"}
+    unknown = set(scopes) - set(registry.api_scopes) - {"*"}
     if unknown:
         raise ValueError(f"unknown scopes: {sorted(unknown)}")
     token = "qlk_" + secrets.token_urlsafe(32)

@@ -1,26 +1,29 @@
 import django_filters
 from django.apps import apps
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from core.events import EVENT_LABELS
 from core.models import AuditEntry
-
-# Groups first (every event of a kind), then each event: staff pick words, not codes.
-_GROUPS = {"account": _("账号"), "case": _("审核工单"), "complaint": _("投诉"), "identity": _("实名认证"),
-           "measure": _("处置措施"), "pause": _("暂停开关"), "qualification": _("资质认证"),
-           "org_certification": _("机构认证"), "rule_term": _("规则词条"), "submission": _("注册与变更提交")}
+from core.registry import registry
 
 
 def _event_choices():
-    groups = [(f"{prefix}.", _("%(group)s：全部事件") % {"group": label}) for prefix, label in _GROUPS.items()]
-    events = [(code, f"{label} ({code})") for code, label in sorted(EVENT_LABELS.items())]
+    # Groups first (every event of a kind), then each event: staff pick words, not codes.
+    groups = [(prefix, _("%(group)s：全部事件") % {"group": label}) for prefix, label in registry.event_groups.items()]
+    events = [(code, f"{label} ({code})") for code, label in sorted(registry.event_labels.items())]
     return [(_("类别"), groups), (_("事件"), events)]
 
 
+def _project_app_labels() -> set[str]:
+    """Our own apps (not Django's or third parties'): the ones whose code lives in this project."""
+    base = str(settings.BASE_DIR)
+    return {c.label for c in apps.get_app_configs() if str(c.path).startswith(base) and ".venv" not in str(c.path)}
+
+
 def _subject_choices():
+    ours = _project_app_labels()
     return sorted(((m._meta.label_lower, f"{m._meta.verbose_name} ({m._meta.label_lower})")
-                   for m in apps.get_models() if m._meta.app_label in ("accounts", "moderation", "complaints", "core")),
-                  key=lambda c: c[0])
+                   for m in apps.get_models() if m._meta.app_label in ours), key=lambda c: c[0])
 
 
 class AuditEntryFilterSet(django_filters.FilterSet):

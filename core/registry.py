@@ -60,6 +60,11 @@ class Registry:
     deadline_recomputers: dict[str, Callable[..., int]] = field(default_factory=dict)
     # extra checks for /healthz and the system status page: name -> fn() -> dict
     health_checks: dict[str, Callable[[], dict]] = field(default_factory=dict)
+    # stored files under MEDIA_ROOT: path prefix ("images/") -> permission needed to see them;
+    # a file under no registered prefix is never served by the generic media view (fail closed)
+    media_prefixes: dict[str, str] = field(default_factory=dict)
+    # platform API scopes: scope ("accounts:read") -> words shown when a client is created
+    api_scopes: dict[str, Any] = field(default_factory=dict)
 
 
 registry = Registry()
@@ -123,3 +128,19 @@ def register_deadline_recomputer(name: str, fn: Callable[..., int]) -> None:
 
 def register_health_check(name: str, fn: Callable[[], dict]) -> None:
     registry.health_checks[name] = fn
+
+
+def register_media_prefix(prefix: str, permission: str) -> None:
+    if not prefix.endswith("/"):
+        raise ValueError("a media prefix is a folder and ends with '/'")
+    registry.media_prefixes[prefix] = permission
+
+
+def media_permission(path: str) -> str | None:
+    """The permission needed to see the stored file at ``path`` (None: it is not served)."""
+    matches = [p for p in registry.media_prefixes if path.startswith(p)]
+    return registry.media_prefixes[max(matches, key=len)] if matches else None
+
+
+def register_api_scopes(scopes: dict[str, Any]) -> None:
+    registry.api_scopes.update(scopes)

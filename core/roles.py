@@ -1,62 +1,56 @@
 """Staff roles (Django groups) and their permissions.
 
-One map for the whole product; each app's data migration calls ``sync_roles`` so a fresh
-database gets the groups, and adding a permission here plus a migration updates them.
+The role names and their words live here; which permissions each role holds is declared by the
+app that owns the permission, in its ``AppConfig.ready()`` through
+``core.registry.register_role_permissions`` (core cannot know the apps above it). One
+``post_migrate`` handler (connected in ``CoreConfig.ready()``) syncs the groups from that one
+declaration after every ``migrate``, so a fresh database gets the groups and a new permission
+reaches its roles without a data migration.
 """
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from core.registry import registry
+
 MODERATOR = "moderator"
 SUPERVISOR = "supervisor"
 AUDITOR = "auditor"
 ADMIN = "admin"
 
+ROLES = (MODERATOR, SUPERVISOR, AUDITOR, ADMIN)
 ROLE_LABELS = {MODERATOR: _("审核员"), SUPERVISOR: _("审核主管"), AUDITOR: _("审计员"), ADMIN: _("管理员")}
-
-_ACCOUNT_VIEW = [
-    "accounts.view_account", "accounts.view_accountinfoversion", "accounts.view_identityverification",
-    "accounts.view_qualification", "accounts.view_orgcertification",
-]
-
-ROLE_PERMISSIONS: dict[str, list[str]] = {
-    MODERATOR: [*_ACCOUNT_VIEW],
-    SUPERVISOR: [
-        *_ACCOUNT_VIEW, "accounts.reveal_identity", "accounts.change_qualification",
-        "accounts.change_orgcertification", "core.view_auditentry",
-    ],
-    AUDITOR: [*_ACCOUNT_VIEW, "core.view_auditentry", "core.view_apicall", "core.view_jobrun"],
-    ADMIN: ["*"],
-}
+ALL_PERMISSIONS = "*"  # the admin role holds every permission
 
 
-def extend_role(role: str, permissions: list[str]) -> None:
-    """Higher apps add their permissions to roles at import time (before migrations run)."""
-    for perm in permissions:
-        if perm not in ROLE_PERMISSIONS[role]:
-            ROLE_PERMISSIONS[role].append(perm)
+def role_permissions() -> dict[str, set[str]]:
+    """Each role's permissions as declared by the apps (``{"admin": {"*"}}`` for the admin)."""
+    declared = {role: set(registry.role_permissions.get(role, ())) for role in ROLES}
+    declared[ADMIN] = {ALL_PERMISSIONS}
+    return declared
 
 
-def sync_roles(apps=None, schema_editor=None) -> None:
-    """Create the groups and set their permissions (idempotent). Usable as a RunPython."""
-    from django.apps import apps as global_apps
+def sync_roles(**_kwargs) -> None:
+    """Create the groups and set their permissions from the declaration (idempotent).
+
+    Connected to ``post_migrate``; tests that flush the database call it again. An unknown
+    permission is an error: a typo would otherwise silently take a power away from a role.
+    """
+    from django.apps import apps
     from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group, Permission
 
-    for app_config in global_apps.get_app_configs():
+    for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0)
-    registry = apps or global_apps
-    Group = registry.get_model("auth", "Group")
-    Permission = registry.get_model("auth", "Permission")
-    for role, perms in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=role)
-        if perms == ["*"]:
-            group.permissions.set(Permission.objects.all())
+    by_key = {f"{app_label}.{codename}": pk for pk, app_label, codename in
+              Permission.objects.values_list("pk", "content_type__app_label", "codename")}
+    for role, perms in role_permissions().items():
+        group, _created = Group.objects.get_or_create(name=role)
+        if perms == {ALL_PERMISSIONS}:
+            group.permissions.set(by_key.values())
             continue
-        wanted = []
-        for perm in perms:
-            app_label, codename = perm.split(".")
-            p = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
-            if p is not None:
-                wanted.append(p)
-        group.permissions.set(wanted)
+        unknown = sorted(p for p in perms if p not in by_key)
+        if unknown:
+            raise LookupError(f"role {role!r} names unknown permissions: {', '.join(unknown)}")
+        group.permissions.set(by_key[p] for p in perms)

@@ -10,16 +10,9 @@ from django.views.decorators.cache import never_cache
 from core import selectors
 from core.filtersets import AuditEntryFilterSet
 from core.middleware import login_exempt
+from core.registry import panels, registry
 from core.tables import AuditEntryTable
 from core.views_generic import ObjectListView
-
-_dashboard_panels: list = []
-
-
-def register_dashboard_panel(fn) -> None:
-    """Higher apps add dashboard panels: ``fn(request) -> dict(title, rows, url)`` or None."""
-    if fn not in _dashboard_panels:
-        _dashboard_panels.append(fn)
 
 
 @login_exempt
@@ -45,29 +38,8 @@ def healthz(request):
 
 
 def dashboard(request):
-    from accounts.models import Account, OrgCertification, Qualification
-
-    panels = [p(request) for p in _dashboard_panels]
-    context = {
-        "account_count": Account.objects.order_by().count() if connection.vendor != "postgresql" else _estimate("accounts_account"),
-        "pending_qualifications": Qualification.objects.filter(status="pending").count(),
-        "pending_certifications": OrgCertification.objects.filter(status="pending").count(),
-        "panels": [p for p in panels if p],
-    }
-    return render(request, "core/dashboard.html", context)
-
-
-def _estimate(table: str) -> int:
-    """Row estimate from PostgreSQL statistics; exact count for small tables."""
-    with connection.cursor() as cur:
-        cur.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = %s", [table])
-        row = cur.fetchone()
-    estimate = row[0] if row else -1
-    if estimate < 100_000:
-        with connection.cursor() as cur:
-            cur.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 - table name is a constant
-            return cur.fetchone()[0]
-    return estimate
+    """The tiles of every app (registered in ``core.registry``), in their order."""
+    return render(request, "core/dashboard.html", {"panels": panels(registry.dashboard_panels, request)})
 
 
 class AuditListView(ObjectListView):
@@ -92,14 +64,23 @@ def error_500(request):
 
 def media(request, path):
     """Uploaded images and evidence, for signed-in staff only (never public: they can hold
-    personal information). Production may put X-Accel-Redirect in front; the check stays here."""
+    personal information). Each app registers the folders it stores files in with the permission
+    needed to see them (``core.registry.register_media_prefix``); files in any other folder (for
+    example complaint evidence, served only by its own permission-checked view) are not served
+    here. Production may put X-Accel-Redirect in front; the check stays here."""
     from django.contrib.auth.views import redirect_to_login
     from django.core.exceptions import PermissionDenied
+    from django.http import Http404
     from django.views.static import serve
+
+    from core.registry import media_permission
 
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not request.user.has_perm("accounts.view_account"):
+    permission = media_permission(path)
+    if permission is None:
+        raise Http404
+    if not request.user.has_perm(permission):
         raise PermissionDenied
     response = serve(request, path, document_root=settings.MEDIA_ROOT)
     response["Cache-Control"] = "private, max-age=3600"

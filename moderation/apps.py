@@ -23,36 +23,34 @@ class ModerationConfig(AppConfig):
     verbose_name = _("审核处置")
 
     def ready(self):
-        from accounts.management.commands.seed_demo import register_post_seed_hook
-        from core import roles, rules_engine
-        from moderation import demo
+        from accounts import signals as account_signals
+        from core import registry, roles, rules_engine
+        from moderation import demo, events, hooks
         from moderation.services import rule_terms
-
-        roles.extend_role(roles.MODERATOR, MODERATOR_PERMISSIONS)
-        roles.extend_role(roles.SUPERVISOR, SUPERVISOR_PERMISSIONS)
-        roles.extend_role(roles.AUDITOR, AUDITOR_PERMISSIONS)
-        rules_engine.set_extra_terms_provider(rule_terms.current_counter, rule_terms.active_terms)
-        register_post_seed_hook(demo.seed)
-
-        from accounts import services as account_services
-        from moderation import hooks
-
-        if hooks.on_qualification_submitted not in account_services.qualification_submitted_listeners:
-            account_services.qualification_submitted_listeners.append(hooks.on_qualification_submitted)
-            account_services.org_certification_submitted_listeners.append(hooks.on_org_certification_submitted)
-
-        from accounts import views as account_views
-        from core.context_processors import register_nav
-        from core.views import register_dashboard_panel
         from moderation.views import measures as measure_views
         from moderation.views import panels
 
-        register_nav("moderation:case_list", _("审核工单"), "moderation.view_reviewcase")
-        register_nav("moderation:measure_list", _("处置措施"), "moderation.view_measure")
-        register_nav("moderation:rule_list", _("规则管理"), "moderation.view_ruleterm")
-        register_nav("moderation:pause_list", _("暂停开关"), "moderation.view_pauseswitch")
-        for panel in (panels.open_cases_panel, panels.overdue_cases_panel, panels.my_cases_panel,
-                      panels.pending_approvals_panel):
-            register_dashboard_panel(panel)
-        if measure_views.account_measures_panel not in account_views.account_panels:
-            account_views.account_panels.append(measure_views.account_measures_panel)
+        registry.register_role_permissions(roles.MODERATOR, MODERATOR_PERMISSIONS)
+        registry.register_role_permissions(roles.SUPERVISOR, SUPERVISOR_PERMISSIONS)
+        registry.register_role_permissions(roles.AUDITOR, AUDITOR_PERMISSIONS)
+        registry.register_events(events.EVENT_LABELS, events.EVENT_GROUPS)
+        rules_engine.set_extra_terms_provider(rule_terms.current_counter, rule_terms.active_terms)
+        registry.register_seed_hook(demo.seed, order=20)
+
+        account_signals.qualification_submitted.connect(
+            hooks.on_qualification_submitted, dispatch_uid="moderation.on_qualification_submitted")
+        account_signals.org_certification_submitted.connect(
+            hooks.on_org_certification_submitted, dispatch_uid="moderation.on_org_certification_submitted")
+
+        registry.register_api_scopes({"submissions:write": _("提交注册与信息变更"),
+                                      "notices:read": _("拉取处置通知")})
+        # Images of registrations and changes waiting for review.
+        registry.register_media_prefix("submissions/", "moderation.view_submission")
+        registry.register_nav("moderation:case_list", _("审核工单"), "moderation.view_reviewcase", order=20)
+        registry.register_nav("moderation:measure_list", _("处置措施"), "moderation.view_measure", order=30)
+        registry.register_nav("moderation:rule_list", _("规则管理"), "moderation.view_ruleterm", order=40)
+        registry.register_nav("moderation:pause_list", _("暂停开关"), "moderation.view_pauseswitch", order=50)
+        for order, panel in enumerate((panels.open_cases_panel, panels.overdue_cases_panel, panels.my_cases_panel,
+                                       panels.pending_approvals_panel), start=20):
+            registry.register_dashboard_panel(panel, order=order)
+        registry.register_account_panel(measure_views.account_measures_panel, order=20)

@@ -1,11 +1,11 @@
-"""Listeners moderation registers on lower apps: Art 11 qualifications and organisation
-certifications submitted through the API open review cases."""
+"""Receivers moderation connects to the account registry's signals: Art 11 qualifications and
+organisation certifications submitted through the API open review cases."""
 
 from moderation.choices import CaseReason
 
 
-def on_qualification_submitted(*, actor, obj) -> None:
-    from moderation.services import case_open
+def on_qualification_submitted(sender, *, actor, obj, **kwargs) -> None:
+    from moderation.services.cases import case_open
 
     case_open(actor=actor, account=obj.account, reason=CaseReason.QUALIFICATION, source=f"qualification:{obj.pk}",
               qualification=obj, requires_supervisor=True, findings=[{
@@ -14,8 +14,8 @@ def on_qualification_submitted(*, actor, obj) -> None:
                   "explanation": f"提交{obj.get_domain_display()}资质：{obj.document_name}（{obj.issuer}）"}])
 
 
-def on_org_certification_submitted(*, actor, obj) -> None:
-    from moderation.services import case_open
+def on_org_certification_submitted(sender, *, actor, obj, **kwargs) -> None:
+    from moderation.services.cases import case_open
 
     case_open(actor=actor, account=obj.account, reason=CaseReason.ORG_CERTIFICATION,
               source=f"org_certification:{obj.pk}", org_certification=obj, requires_supervisor=True, findings=[{

@@ -1,8 +1,5 @@
 from django.db import migrations
 
-from core.roles import sync_roles
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0001_initial"),
@@ -11,4 +8,5 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(sync_roles, migrations.RunPython.noop)]
+    # Roles were synced here once; they are now synced after every migrate (core.roles).
+    operations = []

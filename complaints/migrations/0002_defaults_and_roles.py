@@ -1,8 +1,6 @@
-"""Default SLA policies (accept within 1 working day, feedback within 15) and role permissions."""
+"""Default SLA policies (accept within 1 working day, feedback within 15) (roles are synced after every migrate: core.roles)."""
 
 from django.db import migrations
-
-from core.roles import sync_roles
 
 CATEGORIES = ["8.1", "8.2", "8.3", "8.4", "8.5", "8.6", "8.7", "8.8", "impersonation", "personal_info", "other"]
 
@@ -24,5 +22,4 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(default_policies, migrations.RunPython.noop),
-        migrations.RunPython(sync_roles, migrations.RunPython.noop),
     ]

@@ -13,7 +13,7 @@ from accounts.choices import ReviewStatus
 from accounts.models import Account
 from core.audit import record
 from core.fastinsert import insert
-from moderation import conf
+from moderation import conf, signals
 from moderation.choices import (
     CASE_TRANSITIONS,
     OPEN_CASE_STATUSES,
@@ -24,10 +24,6 @@ from moderation.choices import (
 )
 from moderation.models import CaseNote, ReviewCase
 from moderation.services.errors import ModerationError
-
-# Higher apps (complaints) subscribe here to hear about decided cases without moderation
-# importing them: fn(*, case, actor).
-case_decided_listeners: list = []
 
 
 def _articles(findings: list[dict]) -> list[str]:
@@ -333,8 +329,7 @@ def case_decide(*, actor, case: ReviewCase, decision: str, articles: list[str] |
     record("case.decided", actor=actor, subject=case, old={"status": old_status},
            new={"decision": decision, "articles": articles, "reason": reason,
                 "measure": (measure or {}).get("kind"), "label_domain": label_domain})
-    for listener in case_decided_listeners:
-        listener(case=case, actor=actor)
+    signals.case_decided.send(sender=ReviewCase, case=case, actor=actor)
     return case
 
 

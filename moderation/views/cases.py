@@ -16,6 +16,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import TEXT_INFO_FIELDS, Account
 from core.diff import info_diff
+from core.registry import panels as registry_panels
+from core.registry import registry
 from core.views_generic import ObjectListView
 from moderation import selectors, services
 from moderation.choices import OPEN_CASE_STATUSES, CaseDecision, CaseReason, CaseStatus, Decision
@@ -26,7 +28,6 @@ from moderation.services import ModerationError
 from moderation.services.cases import approval_refusal
 from moderation.services.notices import ARTICLE_TITLES
 from moderation.tables import ReviewCaseTable
-from moderation.views import case_panels
 
 EVASION_LABELS = {
     "fullwidth": "全角", "full_width": "全角", "traditional": "繁体", "separators": "插入分隔符", "separator": "插入分隔符",
@@ -185,7 +186,7 @@ def _case_context(request, case: ReviewCase, **forms) -> dict:
     claimed_by_other = (case.status == CaseStatus.CLAIMED and not mine and case.claim_expires_at
                         and case.claim_expires_at > timezone.now())
     account = case.account
-    panels = [p for p in (fn(request, case) for fn in case_panels) if p]
+    panels = registry_panels(registry.case_panels, request, case)
     ctx = {
         "case": case, "account": account, "submission": submission, "title": _("工单 #%s") % case.pk,
         **_info_blocks(case, submission),

@@ -24,7 +24,7 @@ from moderation.tables import MeasureTable
 
 
 def account_measures_panel(request, account):
-    """Registered on the account page (accounts.views.account_panels)."""
+    """Registered on the account page (core.registry.register_account_panel)."""
     if not request.user.has_perm("moderation.view_measure"):
         return None
     measures = selectors.account_measures(account)

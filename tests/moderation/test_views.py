@@ -313,17 +313,20 @@ def test_case_page_shows_notice_deliveries(login, moderator, change_case):
     assert notice.title in html and "Bad Gateway" in html and "502" in html
 
 
-def test_case_panels_hook(login, moderator, change_case):
-    from moderation.views import case_panels
+def test_case_panels_come_from_the_registry(login, moderator, change_case):
+    """A higher app's panel (registered in core.registry) is rendered on the case page with the case."""
+    from core.registry import register_case_panel, registry
 
     def panel(request, case):
-        return {"template": "moderation/partials/form_errors.html", "form": None}
+        return {"template": "generic/partials/panel.html", "title": f"登记的面板 #{case.pk}",
+                "rows": [("工单", case.subject_uid, "")]}
 
-    case_panels.append(panel)
+    register_case_panel(panel, key="tests.case_panel")
     try:
-        assert login(moderator).get(f"/moderation/cases/{change_case.pk}/").status_code == 200
+        html = login(moderator).get(f"/moderation/cases/{change_case.pk}/").content.decode()
+        assert f"登记的面板 #{change_case.pk}" in html
     finally:
-        case_panels.remove(panel)
+        del registry.case_panels["tests.case_panel"]
 
 
 def test_case_image_is_served_to_staff_only(login, moderator, nobody, submit, make_account):

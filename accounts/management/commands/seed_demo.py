@@ -14,6 +14,7 @@ from accounts.demo import demo_accounts
 from accounts.importer import run_import
 from core import roles
 from core.models import ApiClient
+from core.registry import registry
 
 DEMO_USERS = {
     "moderator": ("qinglang-moderator", [roles.MODERATOR]),
@@ -53,19 +54,11 @@ class Command(BaseCommand):
         tmp = Path(tempfile.gettempdir()) / f"qinglang-demo-{accounts}.jsonl"
         tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
         run = run_import(tmp, report_path=tmp.with_suffix(".rejected.jsonl"))
-        for hook in _post_seed_hooks:
-            hook(self.stdout)
+        for hook in sorted(registry.seed_hooks.values(), key=lambda h: h.order):
+            hook.fn(self.stdout)
         self.stdout.write(self.style.SUCCESS(f"demo accounts: {run.imported} imported in total"))
         self.stdout.write("demo logins (http://127.0.0.1:8000/login/):")
         for username, (password, groups) in DEMO_USERS.items():
             self.stdout.write(f"  {username:<12} {password:<22} {', '.join(groups)}")
         self.stdout.write(f"demo API token (scopes *): {DEMO_TOKEN}")
 
-
-_post_seed_hooks: list = []
-
-
-def register_post_seed_hook(fn) -> None:
-    """Higher apps (moderation, complaints) add their demo data after the accounts exist."""
-    if fn not in _post_seed_hooks:
-        _post_seed_hooks.append(fn)

@@ -1,0 +1,12 @@
+"""Signals the account registry sends for apps above it (moderation opens review cases).
+
+Sent inside the submitting service's transaction, so a receiver's failure rolls the submission
+back: a qualification must never be recorded without the review it needs (Art 11).
+"""
+
+from django.dispatch import Signal
+
+# kwargs: actor, obj (the Qualification)
+qualification_submitted = Signal()
+# kwargs: actor, obj (the OrgCertification)
+org_certification_submitted = Signal()
