@@ -107,7 +107,7 @@ def test_a_server_worker_that_stops_writes_its_waiting_rows():
          "--workers", "1", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
         cwd=root, env=env, start_new_session=True)
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # a loaded 2-core machine imports slowly
         while True:
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)  # noqa: S310
