@@ -12,7 +12,7 @@ class AuditEntry(models.Model):
 
     Append-only and hash-chained: each entry's ``hash`` covers its own content and the previous
     entry's hash in its *lane*, so an edited or deleted row breaks the chain and ``verify_audit``
-    finds it. There are ``AUDIT_LANES`` (64) independent chains: appending to one chain must lock it
+    finds it. There are ``core.audit.AUDIT_LANES`` (128) independent chains: appending to one chain must lock it
     until commit, and a single chain would cap every audited write in the system at one commit
     (one fsync) at a time. A transaction always writes all its entries to one lane.
     ``event`` is a stable machine key (``account.created``), never a translated label.
