@@ -21,6 +21,7 @@ class ComplaintsConfig(AppConfig):
 
     def ready(self):
         from complaints import demo, events, panels, receivers
+        from complaints.services import recompute
         from core import registry
         from moderation import signals as moderation_signals
 
@@ -36,6 +37,7 @@ class ComplaintsConfig(AppConfig):
         for order, panel in enumerate((panels.overdue_panel, panels.due_soon_panel, panels.alerts_panel), start=60):
             registry.register_dashboard_panel(panel, order=order)
         registry.register_seed_hook(demo.seed, order=60)
+        registry.register_deadline_recomputer("complaints", recompute.complaint_deadlines_recompute)
         registry.register_case_panel(panels.case_complaints_panel, order=60)
         registry.register_account_panel(panels.account_complaints_panel, order=60)
         # Art 19 反馈: complaints linked to a review case get their feedback when it is decided.

@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints import challenge, conf
 from complaints.choices import ComplaintCategory, ScreeningResult
-from core.models import Holiday
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -130,9 +129,3 @@ class MergeForm(forms.Form):
 class PolicyForm(forms.Form):
     accept_days = forms.IntegerField(label=_("受理时限（工作日）"), min_value=0, max_value=5)
     feedback_days = forms.IntegerField(label=_("反馈时限（工作日）"), min_value=1, max_value=15)
-
-
-class HolidayForm(forms.Form):
-    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
-    kind = forms.ChoiceField(label=_("类型"), choices=Holiday.Kind.choices)
-    name = forms.CharField(label=_("名称"), max_length=50)

@@ -21,7 +21,8 @@ def due_soon_panel(request):
     now = timezone.now()
     until = workdays.end_of_day(workdays.add_working_days(timezone.localdate(now), 1))
     count = Complaint.objects.filter(next_due_at__gte=now, next_due_at__lte=until).count()
-    return {"title": _("下一工作日内到期投诉"), "value": count, "url": reverse("complaints:complaint_list") + "?due=soon"}
+    return {"title": _("下一工作日内到期投诉"), "value": count, "url": reverse("complaints:complaint_list") + "?due=soon",
+            "deadline": until}
 
 
 def alerts_panel(request):

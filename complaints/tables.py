@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint
+from core.templatetags.deadlines import format_deadline
 
 
 class ComplaintTable(tables.Table):
@@ -39,8 +40,6 @@ class ComplaintTable(tables.Table):
         return format_html('<span class="muted" title="{}">{}</span>', _("未匹配到账号"), record.target_text[:60])
 
     def render_next_due_at(self, value, record):
-        local = timezone.localtime(value)
         css = "overdue" if value < self._now else ("due-soon" if record.sla_flag == "due_soon" else "")
-        warn = format_html(' <span class="warn" title="{}">⚠</span>', _("时限跨越缺少节假日数据的年份")) \
-            if record.calendar_warning else ""
-        return format_html('<span class="due {}">{}</span>{}', css, local.strftime("%m-%d %H:%M"), warn)
+        return format_html('<span class="due {}">{}</span>', css,
+                           format_deadline(value, "m-d H:i", request=getattr(self, "request", None)))

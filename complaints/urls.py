@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from complaints import public_views, views
 
@@ -14,8 +15,9 @@ urlpatterns = [
     path("claim-next/", views.claim_next, name="claim_next"),
     path("metrics/", views.metrics, name="metrics"),
     path("policies/", views.policies, name="policies"),
-    path("calendar/", views.calendar, name="calendar"),
-    path("calendar/<int:pk>/delete/", views.calendar_delete, name="calendar_delete"),
+    # the holiday calendar moved to core (every app's deadlines use it); old links still work
+    path("calendar/", RedirectView.as_view(pattern_name="core:calendar", query_string=True, permanent=True),
+         name="calendar"),
     path("alerts/", views.alerts, name="alerts"),
     path("alerts/<int:pk>/ack/", views.alert_acknowledge, name="alert_acknowledge"),
     path("<int:pk>/", views.complaint_detail, name="complaint_detail"),

@@ -1,5 +1,5 @@
-"""Staff pages: the complaint queue, a complaint with its clock and actions, metrics, SLA policies,
-the holiday editor and SLA alerts."""
+"""Staff pages: the complaint queue, a complaint with its clock and actions, metrics, SLA policies
+and SLA alerts. (The holiday calendar is core's: ``core.calendar_views``.)"""
 
 from __future__ import annotations
 
@@ -23,7 +23,6 @@ from complaints.models import Complaint, ComplaintEvidence, SlaAlert
 from complaints.tables import ComplaintTable
 from core import workdays
 from core.errors import ServiceError
-from core.models import Holiday
 from core.views_generic import ObjectListView
 
 S = ComplaintStatus
@@ -167,7 +166,7 @@ def contact_reveal(request, pk):
 
 
 # ---------------------------------------------------------------------------------------------
-# Metrics, policies, calendar, alerts
+# Metrics, policies, alerts
 
 
 def _parse_date(value: str | None, default: dt.date) -> dt.date:
@@ -216,34 +215,6 @@ def policies(request):
         "coverage": workdays.coverage(range(today.year, today.year + 2)),
         "can_edit": request.user.has_perm("complaints.change_slapolicy"),
     })
-
-
-@permission_required("core.view_holiday", raise_exception=True)
-def calendar(request):
-    today = timezone.localdate()
-    form = forms.HolidayForm(request.POST or None)
-    if request.method == "POST":
-        if not request.user.has_perm("core.add_holiday"):
-            raise PermissionDenied
-        if form.is_valid():
-            workdays.holiday_set(actor=request.user, **form.cleaned_data)
-            messages.success(request, _("已保存"))
-            return redirect("complaints:calendar")
-    years = range(today.year - 1, today.year + 3)
-    return render(request, "complaints/calendar.html", {
-        "title": _("节假日与调休"), "form": form,
-        "holidays": Holiday.objects.filter(date__year__gte=today.year - 1).select_related("updated_by"),
-        "coverage": workdays.coverage(years),
-        "can_edit": request.user.has_perm("core.add_holiday"),
-    })
-
-
-@require_POST
-@permission_required("core.delete_holiday", raise_exception=True)
-def calendar_delete(request, pk):
-    workdays.holiday_delete(actor=request.user, holiday=get_object_or_404(Holiday, pk=pk))
-    messages.success(request, _("已删除"))
-    return redirect("complaints:calendar")
 
 
 @permission_required("complaints.view_slaalert", raise_exception=True)

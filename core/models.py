@@ -122,13 +122,13 @@ class JobRun(models.Model):
 
 
 class Holiday(models.Model):
-    """A public holiday or make-up working day (调休) entered by a supervisor.
+    """A day of the State Council's yearly holiday notice, entered by a supervisor: a day off
+    (法定节假日、补假、调休休息) or a make-up working day (调休上班日).
 
-    The working-day calendar (``core.workdays``) reads ``chinesecalendar`` for the years it covers
-    and this table for the years it does not yet cover (the State Council announces each year's
-    holidays in the preceding November). A row also overrides the package for its date. Art 19
-    feedback deadlines are counted in working days, so a missing year must be visible, never a
-    crash.
+    The working-day calendar (``core.workdays``) reads ``chinesecalendar`` for the years it covers;
+    for later years it computes the statutory holidays (provisional) until a supervisor has entered
+    the notice here and confirmed the year (``HolidayYear``). A row overrides everything else for its
+    date. Art 19 deadlines (and Art 15 correction periods, appeals …) are counted in working days.
     """
 
     class Kind(models.TextChoices):
@@ -150,3 +150,43 @@ class Holiday(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.get_kind_display()} {self.name}"
+
+
+class HolidayYear(models.Model):
+    """Whether a year's holiday arrangement is confirmed: a supervisor entered the State Council's
+    notice (all its days off and make-up working days) and confirmed it after checking it against
+    the statutory holidays computed for the year.
+
+    Until then the year is *provisional*: deadlines that fall in it are computed from the statutory
+    holidays alone and every page that shows one says so. Entering a single date never confirms a
+    year, and changing an entry of a confirmed year makes it provisional again (it needs checking
+    again). Years ``chinesecalendar`` covers need no row.
+    """
+
+    class Status(models.TextChoices):
+        PROVISIONAL = "provisional", _("暂定")
+        CONFIRMED = "confirmed", _("已确认")
+
+    # status → statuses it may change to (checked by core.holidays)
+    TRANSITIONS = {
+        Status.PROVISIONAL: {Status.CONFIRMED},
+        Status.CONFIRMED: {Status.PROVISIONAL},
+    }
+
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.PROVISIONAL)
+    notice = models.CharField(_("通知文号或标题"), max_length=200, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("全年节假日安排")
+        verbose_name_plural = _("全年节假日安排")
+        permissions = [("confirm_holidayyear", _("确认全年节假日安排"))]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_status_display()}"

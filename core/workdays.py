@@ -1,16 +1,21 @@
-"""The Chinese working-day calendar for Art 19 deadlines (受理、反馈时限 in working days).
+"""The Chinese working-day calendar behind every legal deadline (Art 19 受理、反馈时限; Art 15
+correction periods, appeals and organisation reviews), counted in working days.
 
-A date is a working day unless it is a weekend or a public holiday, and a weekend date can be a
-make-up working day (调休). Three sources, strongest first:
+A date is a working day unless it is a weekend or a day off, and a weekend date can be a make-up
+working day (调休). Sources, strongest first:
 
-1. the ``core.Holiday`` table that supervisors edit (a row overrides everything for its date);
+1. the ``core.Holiday`` rows that supervisors enter from the State Council's notice (a row
+   overrides everything for its date);
 2. ``chinesecalendar`` for the years it covers (1.11 stops at 2026);
-3. Monday–Friday for any other year.
+3. for a year a supervisor has *confirmed* (``core.HolidayYear``): Monday–Friday besides the rows;
+4. for any other year (*provisional*): the statutory holidays of 《全国年节及纪念日放假办法》
+   computed from the lunar calendar (``core.statutory_holidays``) are days off, weekends are
+   days off, and no make-up working day or 补假 is assumed — only the notice names those.
 
-A year is *known* when the package covers it or supervisors have entered at least one holiday
-for it. Deadlines that touch an unknown year are still computed (weekends only plus whatever was
-entered) and reported through ``Deadline.years_without_data`` so the UI can warn; nothing here
-raises for a future year.
+A deadline that touches a provisional year is reported through ``Deadline.years_without_data`` so
+every page can say "暂定" (``{% deadline %}`` in ``core.templatetags.deadlines``); when the year is
+confirmed or its rows change, ``core.holidays`` has open deadlines recomputed. Nothing here raises
+for a future year.
 
 Counting follows the usual rule for periods in days (民法典 第二百零一条): the start day is not
 counted, so ``add_working_days(d, 1)`` is the first working day after ``d``, and
@@ -26,7 +31,8 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
-from django.db import transaction
+
+from core.statutory_holidays import statutory_dates
 
 log = logging.getLogger(__name__)
 
@@ -52,25 +58,30 @@ def _as_date(value: dt.date | dt.datetime) -> dt.date:
     return value
 
 
-class WorkCalendar:
-    """One computation's view of the calendar: loads the edited rows per year, once."""
+PACKAGE = "package"
+CONFIRMED = "confirmed"
+PROVISIONAL = "provisional"
 
-    def __init__(self, overrides: dict[dt.date, bool] | None = None, edited_years: set[int] | None = None):
+
+class WorkCalendar:
+    """One computation's view of the calendar: loads each year's rows and status once."""
+
+    def __init__(self, overrides: dict[dt.date, bool] | None = None, confirmed_years: set[int] | None = None):
         self._overrides: dict[dt.date, bool] = dict(overrides or {})
-        self._edited_years: set[int] = set(edited_years or ())
-        self._loaded: set[int] = set() if overrides is None else {d.year for d in self._overrides}
+        self._confirmed: set[int] = set(confirmed_years or ())
+        self._loaded: set[int] = set()
         self._preloaded = overrides is not None
 
     def _load(self, year: int) -> None:
         if year in self._loaded or self._preloaded:
             return
-        from core.models import Holiday
+        from core.models import Holiday, HolidayYear
 
         self._loaded.add(year)
         for day, kind in Holiday.objects.filter(date__year=year).values_list("date", "kind"):
             self._overrides[day] = kind == Holiday.Kind.WORKDAY
-            if kind == Holiday.Kind.HOLIDAY:
-                self._edited_years.add(year)
+        if HolidayYear.objects.filter(year=year, status=HolidayYear.Status.CONFIRMED).exists():
+            self._confirmed.add(year)
 
     def is_workday(self, day: dt.date) -> bool:
         self._load(day.year)
@@ -78,13 +89,22 @@ class WorkCalendar:
             return self._overrides[day]
         if package_covers(day.year):
             return chinese_calendar.is_workday(day)
+        if day.year not in self._confirmed and day in statutory_dates(day.year):
+            return False
         return day.weekday() < 5
 
-    def year_has_data(self, year: int) -> bool:
+    def year_status(self, year: int) -> str:
+        """``package``, ``confirmed`` or ``provisional`` (computed statutory holidays only)."""
+        if package_covers(year):
+            return PACKAGE
         self._load(year)
-        return package_covers(year) or year in self._edited_years
+        return CONFIRMED if year in self._confirmed else PROVISIONAL
+
+    def year_has_data(self, year: int) -> bool:
+        return self.year_status(year) != PROVISIONAL
 
     def years_without_data(self, start: dt.date, end: dt.date) -> tuple[int, ...]:
+        """The provisional years between ``start`` and ``end``: deadlines through them may move."""
         low, high = sorted((start, end))
         return tuple(y for y in range(low.year, high.year + 1) if not self.year_has_data(y))
 
@@ -144,7 +164,7 @@ def working_days_between(start: dt.date | dt.datetime, end: dt.date | dt.datetim
 @dataclass(frozen=True)
 class Deadline:
     """A computed deadline: the last working day, the end of it in Beijing time, and the years in
-    between for which no holiday data exists (so the date may be too early or too late)."""
+    between whose holiday arrangement is still provisional (so the date may still move)."""
 
     day: dt.date
     due_at: dt.datetime
@@ -165,58 +185,47 @@ def deadline(start: dt.date | dt.datetime, n: int, *, cal: WorkCalendar | None =
     day = add_working_days(start, n, cal=cal)
     missing = cal.years_without_data(_as_date(start), day)
     if missing:
-        log.warning("deadline %s computed without holiday data for %s (weekends only)", day, missing)
+        log.info("deadline %s computed on the provisional calendar of %s", day, missing)
     return Deadline(day=day, due_at=end_of_day(day), years_without_data=missing)
 
 
-def coverage(years) -> list[dict]:
-    """For the holiday editor: where each year's data comes from."""
-    from core.models import Holiday
+def confirmed_years() -> frozenset[int]:
+    """Every year a supervisor has confirmed (one small query; pages showing many deadlines ask once)."""
+    from core.models import HolidayYear
 
-    edited = {}
-    for row in Holiday.objects.filter(date__year__in=list(years)).values_list("date", "kind"):
-        edited.setdefault(row[0].year, []).append(row[1])
+    return frozenset(HolidayYear.objects.filter(status=HolidayYear.Status.CONFIRMED).values_list("year", flat=True))
+
+
+def is_provisional(year: int, confirmed: frozenset[int] | set[int]) -> bool:
+    return not package_covers(year) and year not in confirmed
+
+
+def coverage(years) -> list[dict]:
+    """For the calendar and policy pages: where each year's data comes from and whether it is final."""
+    from core.models import Holiday, HolidayYear
+
+    years = list(years)
+    edited: dict[int, list[str]] = {}
+    for day, kind in Holiday.objects.filter(date__year__in=years).values_list("date", "kind"):
+        edited.setdefault(day.year, []).append(kind)
+    rows = {y.year: y for y in HolidayYear.objects.filter(year__in=years).select_related("confirmed_by")}
     out = []
     for year in years:
         kinds = edited.get(year, [])
+        row = rows.get(year)
+        if package_covers(year):
+            status = PACKAGE
+        elif row is not None and row.status == HolidayYear.Status.CONFIRMED:
+            status = CONFIRMED
+        else:
+            status = PROVISIONAL
         out.append({
             "year": year,
-            "package": package_covers(year),
+            "status": status,
+            "package": status == PACKAGE,
             "edited_holidays": kinds.count(Holiday.Kind.HOLIDAY),
             "edited_workdays": kinds.count(Holiday.Kind.WORKDAY),
-            "has_data": package_covers(year) or Holiday.Kind.HOLIDAY in kinds,
+            "has_data": status != PROVISIONAL,
+            "record": row,
         })
     return out
-
-
-# ---------------------------------------------------------------------------------------------
-# Editing the table (supervisors). Audited like every other state change.
-
-
-def holiday_set(*, actor, date: dt.date, kind: str, name: str):
-    """Add or change the calendar entry for ``date`` (Art 19 deadlines depend on it)."""
-    from core.audit import record
-    from core.models import Holiday
-
-    if kind not in Holiday.Kind.values:
-        raise ValueError(f"unknown kind {kind!r}")
-    with transaction.atomic():
-        existing = Holiday.objects.select_for_update().filter(date=date).first()
-        old = {"kind": existing.kind, "name": existing.name} if existing else None
-        holiday, _created = Holiday.objects.update_or_create(
-            date=date, defaults={"kind": kind, "name": name.strip()[:50],
-                                 "updated_by": actor if getattr(actor, "pk", None) else None},
-        )
-        record("holiday.set", actor=actor, subject=holiday, old=old,
-               new={"date": date.isoformat(), "kind": kind, "name": holiday.name})
-    return holiday
-
-
-def holiday_delete(*, actor, holiday) -> None:
-    """Remove an entry; the date falls back to the package or to weekends-only."""
-    from core.audit import record
-
-    with transaction.atomic():
-        record("holiday.deleted", actor=actor, subject=holiday,
-               old={"date": holiday.date.isoformat(), "kind": holiday.kind, "name": holiday.name})
-        holiday.delete()

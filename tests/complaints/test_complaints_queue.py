@@ -164,10 +164,12 @@ def test_policy_and_calendar_pages(login, supervisor, auditor):
     assert "10" in c.get("/complaints/policies/").content.decode()
     r = c.post("/complaints/policies/", {"category": "8.7", "accept_days": 2, "feedback_days": 30}, follow=True)
     assert "时限填写有误" in r.content.decode()
-    c.post("/complaints/calendar/", {"date": "2027-02-06", "kind": "holiday", "name": "春节"})
+    assert "/records/calendar/?year=2027" in c.get("/complaints/policies/").content.decode()
+    assert c.get("/complaints/calendar/?year=2027")["Location"] == "/records/calendar/?year=2027"
+    c.post("/records/calendar/?year=2027", {"intent": "set", "date": "2027-02-06", "kind": "holiday", "name": "春节"})
     assert Holiday.objects.filter(date="2027-02-06").exists()
-    html = login(auditor).get("/complaints/calendar/").content.decode()
-    assert "春节" in html and "<form method=\"post\" class=\"inline\">" not in html
+    html = login(auditor).get("/records/calendar/?year=2027").content.decode()
+    assert "春节" in html and 'data-testid="entry-form"' not in html
 
 
 def test_alerts_page_and_ack(login, supervisor, target, file_complaint, freeze):
