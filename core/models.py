@@ -132,7 +132,7 @@ class Holiday(models.Model):
     """
 
     class Kind(models.TextChoices):
-        HOLIDAY = "holiday", _("法定节假日（休息）")
+        HOLIDAY = "holiday", _("放假（休息日）")
         WORKDAY = "workday", _("调休上班日")
 
     date = models.DateField(_("日期"), unique=True)

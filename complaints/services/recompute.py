@@ -27,6 +27,11 @@ from core.audit import record
 _RECOMPUTED_STATUSES = (*OPEN_STATUSES, ComplaintStatus.MERGED)
 
 
+def _local(moment: dt.datetime) -> dt.datetime:
+    """Beijing time, so the audit entry's old and new read alike (the row comes back in UTC)."""
+    return moment.astimezone(workdays.SHANGHAI)
+
+
 def _due(start, days: int, paused: int, cal: workdays.WorkCalendar) -> workdays.Deadline:
     """As intake computes it, then moved by the working days waited (as resumption moves it)."""
     first = workdays.deadline(start, days, cal=cal)
@@ -54,7 +59,7 @@ def complaint_recompute_deadlines(*, complaint: Complaint, actor, cal: workdays.
         if complaint.status not in _RECOMPUTED_STATUSES:
             return False
         paused = complaint.paused_working_days
-        old = {"accept_due_at": complaint.accept_due_at, "feedback_due_at": complaint.feedback_due_at,
+        old = {"accept_due_at": _local(complaint.accept_due_at), "feedback_due_at": _local(complaint.feedback_due_at),
                "calendar_warning": complaint.calendar_warning}
         deadlines = []
         if complaint.accepted_at is None:
@@ -66,7 +71,7 @@ def complaint_recompute_deadlines(*, complaint: Complaint, actor, cal: workdays.
             complaint.feedback_due_at = feedback.due_at
             deadlines.append(feedback)
         complaint.calendar_warning = _warning(*deadlines)
-        new = {"accept_due_at": complaint.accept_due_at, "feedback_due_at": complaint.feedback_due_at,
+        new = {"accept_due_at": _local(complaint.accept_due_at), "feedback_due_at": _local(complaint.feedback_due_at),
                "calendar_warning": complaint.calendar_warning}
         if new == old:
             return False

@@ -1,4 +1,5 @@
-"""Confirmed holiday years (issue 19). (Roles get the new permission from core/apps.py when migrate syncs them.)"""
+"""Confirmed holiday years (issue 19) and the day-off label. (Roles get the new permission from core/apps.py when
+migrate syncs them.)"""
 
 import django.db.models.deletion
 from django.conf import settings
@@ -13,6 +14,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AlterField(
+            model_name='holiday',
+            name='kind',
+            field=models.CharField(choices=[('holiday', '放假（休息日）'), ('workday', '调休上班日')], max_length=10, verbose_name='类型'),
+        ),
         migrations.CreateModel(
             name='HolidayYear',
             fields=[

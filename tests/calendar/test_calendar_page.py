@@ -69,7 +69,7 @@ def test_supervisor_reads_computed_next_to_entered(login, supervisor, django_ass
     assert 'data-testid="year-status"' in html and "暂定" in html
     assert "春节（除夕）" in html and "春节（正月初三）" in html
     row = html[html.index('data-date="2027-02-06"'):html.index('data-date="2027-02-07"')]
-    assert "春节（正月初一）" in row and "法定节假日（休息） · 春节" in row and "一致" in row
+    assert "春节（正月初一）" in row and "放假（休息日） · 春节" in row and "一致" in row
     row = html[html.index('data-date="2027-02-09"'):html.index('data-date="2027-02-10"')]
     assert "通知另行放假" in row
     assert 'data-date="2027-01-01"' in html and "待录入" in html

@@ -106,6 +106,10 @@ def test_the_timeline_shows_the_change(filed, supervisor, login):
     assert 'data-testid="deadline-change"' in html
     assert "反馈时限 2027-02-26 → 2027-03-02" in html and "2027 年安排已确认" in html
     assert 'data-testid="provisional"' not in html and 'data-testid="calendar-warning"' not in html
+    # the New Year complaint keeps its dates: the entry says so instead of "x → x"
+    html = login(supervisor).get(f"/complaints/{filed['new_year'].pk}/").content.decode()
+    change = html[html.index('data-testid="deadline-change"'):]
+    assert "时限不变 · 2027 年安排已确认" in change[:change.index("</span>")]
 
 
 def test_pages_mark_provisional_deadlines_with_a_link_to_the_calendar(filed, moderator, supervisor, login,
