@@ -31,6 +31,16 @@ def test_supervisor_confirms_2027_and_the_deadline_becomes_final(page, staff_log
     complaint, _created = services.complaint_submit(actor=None, data=services.ComplaintInput(
         category="8.2", target="t1", description="冒充政府机关，头像使用国徽。"))
 
+    # the complainant's status page: the same deadline, marked 暂定, explained on the public process page
+    page.goto("/complaints/public/status/")
+    page.fill("form.lookup input[name=code]", complaint.tracking_code)
+    page.click("form.lookup button[type=submit]")
+    page.wait_for_selector("[data-testid=stage]")
+    status = page.inner_text(".status-block")
+    assert "2027年1月15日 暂定 前" in status
+    assert page.get_attribute(".status-block a.provisional", "href") == "/complaints/public/process/"
+    _shot(page, tmp_path, "public-status-provisional.png")
+
     staff_login("supervisor", PASSWORD)
     page.goto(f"/complaints/{complaint.pk}/")
     clock = page.locator("[data-testid=clock]")
