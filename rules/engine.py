@@ -64,7 +64,7 @@ from .normalise import (  # the read_* and *Normaliser names: re-exported, as ab
 )
 
 #: Bump when the matching code changes in a way that changes verdicts for the same lexicons.
-ENGINE_CODE_VERSION = "2026.11.2"
+ENGINE_CODE_VERSION = "2026.12.1"
 
 _NAME_CERT = FIELD_BITS["name"] | FIELD_BITS["certification"]
 
@@ -214,7 +214,9 @@ class Engine:
         for fname in ("avatar", "cover"):
             data = getattr(info, fname)
             if data:
-                for decoded in images.decode_qr(data):
+                scan = images.scan_qr(data)
+                label = "头像" if fname == "avatar" else "封面"
+                for decoded in scan.texts:
                     findings.append(
                         Finding(
                             article="8.6",
@@ -225,7 +227,21 @@ class Engine:
                             term="二维码",
                             evasion=(),
                             severity="reject",
-                            explanation=f"{ARTICLE_TEXT['8.6']}：{'头像' if fname == 'avatar' else '封面'}中含有二维码",
+                            explanation=f"{ARTICLE_TEXT['8.6']}：{label}中含有二维码",
+                        )
+                    )
+                if not scan.complete:  # fail closed: an image not fully checked is never clean
+                    findings.append(
+                        Finding(
+                            article="8.6",
+                            rule="image.unchecked",
+                            field=fname,
+                            span=(0, 0),
+                            matched="",
+                            term="",
+                            evasion=(),
+                            severity="review",
+                            explanation=f"{label}未能完整检查是否含有二维码（{images.PROBLEM_TEXT[scan.problem]}），需人工核验",
                         )
                     )
         findings = _unique(findings)

@@ -234,8 +234,10 @@ def test_qr_in_avatar_is_8_6(engine: rules.Engine, qr_png) -> None:
     assert (f.article, f.field, f.span, f.matched) == ("8.6", "avatar", (0, 0), "https://u.wechat.com/abc")
 
 
-def test_bad_image_bytes_do_not_raise(engine: rules.Engine) -> None:
-    assert engine.check({"name": "小鱼", "cover": b"not an image"}).decision == "allow"
+def test_bad_image_bytes_do_not_raise_and_are_never_allowed(engine: rules.Engine) -> None:
+    v = engine.check({"name": "小鱼", "cover": b"not an image"})
+    assert v.decision == "review"
+    assert [(f.article, f.rule, f.field) for f in v.findings] == [("8.6", "image.unchecked", "cover")]
 
 
 def test_lexicon_dir_and_lint_of_shipped_lexicons() -> None:
