@@ -28,6 +28,7 @@ from core import crypto, rules_engine
 from core.audit import actor_label_for, record
 from core.errors import ServiceError
 from core.fastinsert import insert
+from core.images import check_upload
 
 # ---------------------------------------------------------------------------------------------
 # Images (avatar, cover, evidence): type sniffed from content, size capped.
@@ -52,7 +53,8 @@ def sniff_image(data: bytes) -> str | None:
 
 
 def decode_image(value: str, *, field: str, allow_pdf: bool = False) -> tuple[bytes, str]:
-    """Base64 → (bytes, extension), or a ServiceError naming the field."""
+    """Base64 → (bytes, extension), or a ServiceError naming the field: bad base64, over the byte
+    cap (413), not PNG/JPEG/GIF/WebP (or PDF where allowed), or refused by `core.images`."""
     try:
         data = base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError):
@@ -62,13 +64,14 @@ def decode_image(value: str, *, field: str, allow_pdf: bool = False) -> tuple[by
     if len(data) > MAX_IMAGE_BYTES:
         raise ServiceError(_("文件超过 %(mb)s MB") % {"mb": MAX_IMAGE_BYTES // (1024 * 1024)}, field=field,
                            code="too_large", status=413)
-    ext = sniff_image(data)
-    if ext is None and allow_pdf and data.startswith(b"%PDF-"):
-        ext = "pdf"
-    if ext is None:
+    if allow_pdf and data.startswith(b"%PDF-"):
+        return data, "pdf"
+    if sniff_image(data) is None:
         raise ServiceError(_("文件类型不受支持（仅限 %(types)s）") % {"types": "PNG/JPEG/GIF/WebP" + ("/PDF" if allow_pdf else "")},
                            field=field)
-    return data, ext
+    # Fail closed: an image that is over the limits or does not decode completely is refused
+    # here, before it is stored, checked for QR codes (Art 8.6) or shown to staff.
+    return data, check_upload(data, field=field).ext
 
 
 def _content_file(data: bytes, ext: str) -> ContentFile:

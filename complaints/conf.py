@@ -31,10 +31,6 @@ def evidence_max_files() -> int:
     return getattr(settings, "COMPLAINTS_EVIDENCE_MAX_FILES", 3)
 
 
-def evidence_max_pixels() -> int:
-    return getattr(settings, "COMPLAINTS_EVIDENCE_MAX_PIXELS", 40_000_000)
-
-
 def auto_close_days() -> int:
     """Calendar days after feedback (or rejection) before the sweep closes a complaint."""
     return getattr(settings, "COMPLAINTS_AUTO_CLOSE_DAYS", 7)

@@ -52,7 +52,7 @@ def public_form(request):
                 ))
             except ServiceError as exc:
                 form.add_error(_field_for(exc), exc.message)
-                status = exc.status if exc.status in (413, 429) else 400
+                status = exc.status if exc.status in (413, 422, 429) else 400
             else:
                 return render(request, "complaints/public/filed.html", {
                     "code": complaint.tracking_code, "status": selectors.public_status(complaint=complaint)})

@@ -67,7 +67,13 @@ def media(request, path):
     personal information). Each app registers the folders it stores files in with the permission
     needed to see them (``core.registry.register_media_prefix``); files in any other folder (for
     example complaint evidence, served only by its own permission-checked view) are not served
-    here. Production may put X-Accel-Redirect in front; the check stays here."""
+    here. Production may put X-Accel-Redirect in front; the check stays here.
+
+    The folder is judged on the path ``serve()`` will open ("images/../complaints/…" is complaint
+    evidence, not an image), and nothing is cached: avatars awaiting review and qualification
+    certificates carry names, faces and numbers (Art 16)."""
+    import posixpath
+
     from django.contrib.auth.views import redirect_to_login
     from django.core.exceptions import PermissionDenied
     from django.http import Http404
@@ -77,12 +83,13 @@ def media(request, path):
 
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
+    path = posixpath.normpath(path).lstrip("/")  # the normalisation serve() applies
     permission = media_permission(path)
     if permission is None:
         raise Http404
     if not request.user.has_perm(permission):
         raise PermissionDenied
     response = serve(request, path, document_root=settings.MEDIA_ROOT)
-    response["Cache-Control"] = "private, max-age=3600"
+    response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
