@@ -21,8 +21,8 @@ def _message(problem: Problem) -> str:
         return _("图片尺寸超过上限（单帧不超过 %(mp).1f 百万像素、每边不超过 %(side)d 像素）") % {
             "mp": images.MAX_FRAME_PIXELS / 1e6, "side": images.MAX_SIDE}
     if problem == Problem.TOO_MANY_FRAMES:
-        return _("动图帧数或总像素超过上限（不超过 %(frames)d 帧、共 %(mp)d 百万像素）") % {
-            "frames": images.MAX_FRAMES, "mp": images.MAX_TOTAL_PIXELS // 1_000_000}
+        return _("动图帧数或总像素超过上限（不超过 %(frames)d 帧、所有帧合计不超过 %(mp).1f 百万像素）") % {
+            "frames": images.MAX_FRAMES, "mp": images.MAX_TOTAL_PIXELS / 1e6}
     if problem == Problem.CORRUPT:
         return _("图片已损坏或不完整，无法读取")
     return _("不是可识别的图片，或格式不受支持（仅限 PNG/JPEG/GIF/WebP）")

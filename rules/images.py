@@ -12,9 +12,10 @@ Both fail closed (an image Qinglang cannot check never passes as clean):
 
 Limits (why these numbers): one frame up to 16.7 megapixels (4096×4096; a 12 MP phone photo and
 a 1080×15000 long screenshot fit) and 16384 pixels a side; an animation up to 100 frames and
-50 megapixels over all its frames. Animations are accepted and *every* frame is checked: animated
-avatars are an ordinary product feature, and the limits keep the worst animation no dearer than
-the worst still image. Decoding one frame holds at most 4 bytes a pixel (67 MB), the grayscale
+16.7 megapixels over all its frames (100 frames of 400×400). Animations are accepted and *every*
+frame is checked: animated avatars are an ordinary product feature (refusing them would push
+platforms to flatten them first, for no gain), and the pixel limit over all frames keeps the
+worst animation no dearer than the worst still image. Decoding one frame holds at most 4 bytes a pixel (67 MB), the grayscale
 planes and their pyramid about 1.4 bytes a pixel more (×2 for transparent images); `bench/
 images_bench.py` measures the peak.
 
@@ -24,12 +25,14 @@ log is deserved), and its hard stop at twice that (``DecompressionBombError``, r
 ``Image.open`` and, for WebP, before the decoder allocates its canvas) keeps any later caller of
 Pillow in this process from decoding a bomb.
 
-The scan: a QR code must not escape by being scaled down, so nothing is resampled blindly. Each
-frame becomes a grayscale pyramid (full size, ½, ¼ … down to one tile) scanned coarse to fine in
+The scan: a QR code must not escape by being scaled down, so nothing is resampled blindly. A
+frame up to 2 megapixels is read whole. A larger one becomes a grayscale pyramid (full size, ½,
+¼ … down to ≤ 2 MP), read coarse to fine: the coarsest level whole, every other level in
 1024-pixel tiles that overlap by 256. A code whose modules are ≥ 2 pixels at full size is fully
 inside some tile at the level where its modules are 2–4 pixels wide, as long as it is at most
 ~60 modules across with its quiet zone (version 10 — contact codes are versions 1–6); larger
-codes are found at coarser levels. Transparent images are scanned over white and over black,
+codes are found at coarser levels. Splitting the work also lets the time budget be checked
+between reads (zxing cannot be interrupted). Transparent images are scanned over white and over black,
 because the page behind them decides what a viewer sees. Work stops at the first code found (one
 is enough to refuse) or when the time budget runs out, which is reported, never taken as clean.
 """
@@ -51,8 +54,9 @@ MAX_BYTES = 20 * 1024 * 1024  # the boundaries cap uploads lower (5 MB); this gu
 MAX_SIDE = 16_384
 MAX_FRAME_PIXELS = 4096 * 4096
 MAX_FRAMES = 100
-MAX_TOTAL_PIXELS = 3 * MAX_FRAME_PIXELS  # over all frames of an animation
+MAX_TOTAL_PIXELS = MAX_FRAME_PIXELS  # over all frames of an animation: no dearer than one still
 SCAN_BUDGET_S = 4.0  # per image, decoding included; ~10× the cost of the largest accepted still
+WHOLE_PIXELS = 2_000_000  # read in one call (~10–20 ms); larger pictures are read in tiles
 TILE = 1024
 OVERLAP = 256
 
@@ -74,7 +78,7 @@ class Problem(StrEnum):
 PROBLEM_TEXT = {
     Problem.NOT_IMAGE: "不是可识别的图片，或格式不受支持（仅限 PNG/JPEG/GIF/WebP）",
     Problem.TOO_LARGE: f"图片尺寸超过上限（单帧不超过 {MAX_FRAME_PIXELS / 1e6:.1f} 百万像素、每边不超过 {MAX_SIDE} 像素）",
-    Problem.TOO_MANY_FRAMES: f"动图帧数或总像素超过上限（不超过 {MAX_FRAMES} 帧、共 {MAX_TOTAL_PIXELS / 1e6:.0f} 百万像素）",
+    Problem.TOO_MANY_FRAMES: f"动图帧数或总像素超过上限（不超过 {MAX_FRAMES} 帧、所有帧合计不超过 {MAX_TOTAL_PIXELS / 1e6:.1f} 百万像素）",
     Problem.CORRUPT: "图片已损坏或不完整，无法读取",
     Problem.OUT_OF_TIME: "图片过于复杂，未能在限定时间内检查完毕",
 }
@@ -182,39 +186,42 @@ def inspect(data: bytes | None, *, verify: bool = True) -> ImageHeader:
 # QR scan
 
 
-def _planes(frame: Image.Image) -> list[Image.Image]:
+def _planes(frame: Image.Image) -> Iterator[Image.Image]:
     """The grayscale pictures a viewer may see: one, or for a transparent frame the picture over
-    white and over black (a code drawn only in the alpha channel shows on one of them)."""
+    white and over black (a code drawn only in the alpha channel shows on one of them). Made one
+    at a time, so only one plane and its pyramid are held beside the decoded frame."""
     mode = frame.mode
     if mode in ("I;16", "I;16B", "I;16L", "I"):
         # 16-bit gray: Pillow's convert("L") clips at 255, a browser keeps the high byte.
-        return [frame.convert("I").point(lambda v: v * (1 / 256)).convert("L")]
-    if mode in ("RGBA", "LA", "PA", "La", "RGBa") or "transparency" in frame.info:
-        rgba = frame.convert("RGBA")
-        alpha = rgba.getchannel("A")
-        lum = rgba.convert("L")
-        del rgba
-        if alpha.getextrema() == (255, 255):
-            return [lum]
-        over_black = ImageChops.multiply(lum, alpha)
-        over_white = ImageChops.invert(ImageChops.multiply(ImageChops.invert(lum), alpha))
-        return [over_white, over_black]
-    return [frame if mode == "L" else frame.convert("L")]
+        yield frame.convert("I").point(lambda v: v * (1 / 256)).convert("L")
+        return
+    if mode not in ("RGBA", "LA", "PA", "La", "RGBa") and "transparency" not in frame.info:
+        yield frame if mode == "L" else frame.convert("L")
+        return
+    rgba = frame if mode == "RGBA" else frame.convert("RGBA")
+    alpha = rgba.getchannel("A")
+    lum = rgba.convert("L")
+    del rgba
+    if alpha.getextrema() == (255, 255):
+        yield lum
+        return
+    yield ImageChops.invert(ImageChops.multiply(ImageChops.invert(lum), alpha))  # over white
+    yield ImageChops.multiply(lum, alpha)  # over black
 
 
-def _regions(gray: Image.Image) -> Iterator[Image.Image]:
-    """The pyramid coarse to fine, each level in overlapping tiles (see the module docstring)."""
+def _regions(gray: Image.Image) -> Iterator[tuple[Image.Image, bool]]:
+    """What to read, coarse to fine, and whether zxing should also downscale it itself: a picture
+    up to `WHOLE_PIXELS` whole; a larger one as a pyramid whose coarsest level is read whole and
+    every finer level in overlapping tiles (see the module docstring)."""
     levels = [gray]
-    while max(levels[-1].size) > TILE:
+    while levels[-1].width * levels[-1].height > WHOLE_PIXELS:
         levels.append(levels[-1].reduce(2))
-    for level in reversed(levels):
+    yield levels[-1], True  # zxing's own downscaling finds the codes too big for any tile
+    for level in reversed(levels[:-1]):
         w, h = level.size
-        if w <= TILE and h <= TILE:
-            yield level
-            continue
         for y in _starts(h):
             for x in _starts(w):
-                yield level.crop((x, y, min(x + TILE, w), min(y + TILE, h)))
+                yield level.crop((x, y, min(x + TILE, w), min(y + TILE, h))), False
 
 
 def _starts(length: int) -> list[int]:
@@ -226,10 +233,10 @@ def _starts(length: int) -> list[int]:
     return starts
 
 
-def _read(region: Image.Image) -> list[str]:
+def _read(region: Image.Image, downscale: bool) -> list[str]:
     import zxingcpp
 
-    results = zxingcpp.read_barcodes(region, formats=zxingcpp.BarcodeFormat.QRCode, try_downscale=False)
+    results = zxingcpp.read_barcodes(region, formats=zxingcpp.BarcodeFormat.QRCode, try_downscale=downscale)
     return [r.text or "(binary)" for r in results if r.valid]
 
 
@@ -245,10 +252,10 @@ def scan_qr(data: bytes | None, *, budget_s: float | None = None) -> QrScan:
         with img:
             for frame in _frames(img, header):
                 for plane in _planes(frame):
-                    for region in _regions(plane):
+                    for region, downscale in _regions(plane):
                         if time.monotonic() > deadline:
                             return QrScan(problem=Problem.OUT_OF_TIME)
-                        texts = _read(region)
+                        texts = _read(region, downscale)
                         if texts:  # one code is enough to refuse the image
                             return QrScan(texts=tuple(dict.fromkeys(texts)))
     except ImageRefused as exc:

@@ -140,3 +140,14 @@ def test_media_serves_listed_folders_only(login, moderator, _media):
                 "/media/images/%2e%2e/complaints/evidence/2026/12/d.png", "/media//complaints/evidence/2026/12/d.png",
                 "/media/other/e.png"):
         assert c.get(url).status_code == 404, url
+
+
+def test_refusal_reason_in_english():
+    from django.utils import translation
+
+    from core.errors import ServiceError
+    from core.images import check_upload
+
+    with translation.override("en"), pytest.raises(ServiceError) as exc:
+        check_upload(H.bomb_png(), field="avatar_b64")
+    assert exc.value.message == "The image is too large (at most 16.8 megapixels a frame and 16384 pixels a side)"
