@@ -142,7 +142,12 @@ def _open(data: bytes | None) -> tuple[Image.Image, ImageHeader]:
         raise ImageRefused(Problem.NOT_IMAGE, str(img.format))
     if width < 1 or height < 1 or max(width, height) > MAX_SIDE or width * height > MAX_FRAME_PIXELS:
         raise ImageRefused(Problem.TOO_LARGE, f"{width}×{height}")
-    frames = None if img.format == "GIF" else int(getattr(img, "n_frames", 1))
+    if img.format == "GIF":
+        frames = None
+    elif img.format == "MPO":
+        frames = 1  # viewers show the first picture; the others are depth or HDR gain maps
+    else:
+        frames = int(getattr(img, "n_frames", 1))
     if frames is not None and (frames > MAX_FRAMES or frames * width * height > MAX_TOTAL_PIXELS):
         raise ImageRefused(Problem.TOO_MANY_FRAMES, f"{frames} frames")
     return img, ImageHeader(img.format, width, height, frames)
@@ -153,6 +158,8 @@ def _frames(img: Image.Image, header: ImageHeader) -> Iterator[Image.Image]:
     states no frame count: counting as we go bounds the work before a refusal by the limits)."""
     per_frame = header.width * header.height
     for i in itertools.count():
+        if header.frames is not None and i >= header.frames:
+            return
         if i:
             try:
                 img.seek(i)
@@ -160,7 +167,7 @@ def _frames(img: Image.Image, header: ImageHeader) -> Iterator[Image.Image]:
                 return
         if i >= MAX_FRAMES or (i + 1) * per_frame > MAX_TOTAL_PIXELS:
             raise ImageRefused(Problem.TOO_MANY_FRAMES, f"more than {i} frames")
-        if i == 0 and header.format == "JPEG":
+        if i == 0 and header.format in ("JPEG", "MPO"):
             img.draft("L", img.size)  # grayscale straight from the decoder: a quarter of the memory
         try:
             img.load()

@@ -119,3 +119,14 @@ def test_header_only_inspection_decodes_nothing() -> None:
     assert images.inspect(H.truncated_png(), verify=False).format == "PNG"
     with pytest.raises(images.ImageRefused, match="corrupt"):
         images.inspect(H.truncated_png())
+
+
+def test_a_camera_mpo_is_a_still_jpeg() -> None:
+    """Phones store depth maps and HDR gain maps as further MPO pictures that no viewer shows:
+    the first picture is what counts (two 9 MP pictures would otherwise be refused)."""
+    first = Image.new("RGB", (3000, 3000), (200, 200, 200))
+    first.paste(H.qr_code(scale=3).convert("RGB"), (2000, 2000))
+    data = H.encode(first, "MPO", save_all=True, append_images=[Image.new("RGB", (3000, 3000))])
+    header = images.inspect(data)
+    assert (header.format, header.frames, header.ext) == ("MPO", 1, "jpg")
+    assert images.scan_qr(data).texts == (H.QR_TEXT,)
