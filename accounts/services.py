@@ -31,7 +31,7 @@ from core.fastinsert import insert
 from core.images import check_upload
 
 # ---------------------------------------------------------------------------------------------
-# Images (avatar, cover, evidence): type sniffed from content, size capped.
+# Images (avatar, cover, evidence): size capped, type sniffed, then checked by core.images.
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 _IMAGE_SIGNATURES = {

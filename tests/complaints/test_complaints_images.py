@@ -65,3 +65,18 @@ def test_evidence_is_not_served_by_media(login, moderator, supervisor, file_comp
     r = login(supervisor).get(f"/complaints/{c.pk}/evidence/{ev.pk}/")
     assert r.status_code == 200 and r["Cache-Control"] == "private, no-store"
     assert r["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize(("make", "code", "words"), HOSTILE[:3])
+def test_reply_evidence_refused(anon, target, file_complaint, moderator, make, code, words):
+    from complaints import services
+    from complaints.choices import ComplaintStatus
+
+    c = file_complaint()
+    services.complaint_request_info(actor=moderator, complaint=c, question="请补充截图")
+    r = anon.post("/complaints/public/status/", {
+        "intent": "reply", "code": c.tracking_code, "reply": "补充：附上截图。",
+        "evidence": [SimpleUploadedFile("a.png", make(), content_type="image/png")]})
+    assert r.status_code == 400 and words in r.content.decode()
+    c.refresh_from_db()
+    assert c.status == ComplaintStatus.WAITING and not c.evidence.exists()
