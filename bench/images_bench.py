@@ -32,33 +32,9 @@ import time  # noqa: E402
 from PIL import Image, ImageDraw  # noqa: E402
 
 from rules import images  # noqa: E402
+from tests.hostile_images import bomb_png, encode, photo  # noqa: E402 — the test suite's image makers
 
 BYTE_CAP = 5 * 1024 * 1024  # what the API and the public form accept
-
-
-def _qr(text: str, scale: int) -> Image.Image:
-    import zxingcpp
-
-    code = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode)
-    im = code.to_image(scale=scale)
-    return Image.frombytes("L", (im.shape[1], im.shape[0]), bytes(memoryview(im)))
-
-
-def _photo(w: int, h: int, seed: int = 7) -> Image.Image:
-    rng = random.Random(seed)
-    img = Image.effect_noise((w // 4, h // 4), 60).resize((w, h)).convert("RGB")
-    draw = ImageDraw.Draw(img)
-    for _ in range(w * h // 8000):
-        x, y = rng.randrange(w), rng.randrange(h)
-        draw.ellipse((x, y, x + rng.randrange(5, 300), y + rng.randrange(5, 300)),
-                     fill=tuple(rng.randrange(256) for _ in range(3)))
-    return img
-
-
-def _encode(img: Image.Image, fmt: str, **kw) -> bytes:
-    out = io.BytesIO()
-    img.save(out, format=fmt, **kw)
-    return out.getvalue()
 
 
 def _worst_still() -> bytes:
@@ -68,7 +44,7 @@ def _worst_still() -> bytes:
     rgb = Image.effect_noise((side // 8, side // 8), 80).resize((side, side), Image.Resampling.NEAREST)
     alpha = Image.linear_gradient("L").resize((side, side))
     img = Image.merge("RGBA", (rgb, rgb.transpose(Image.Transpose.ROTATE_90), rgb.transpose(Image.Transpose.FLIP_LEFT_RIGHT), alpha))
-    return _encode(img, "PNG", compress_level=9)
+    return encode(img, "PNG", compress_level=9)
 
 
 def _worst_animation() -> bytes:
@@ -87,40 +63,18 @@ def _worst_animation() -> bytes:
         frame = rgb.rotate(3.6 * i)
         frame.putalpha(alpha)
         frames.append(frame)
-    return _encode(frames[0], "PNG", save_all=True, append_images=frames[1:], duration=50)
+    return encode(frames[0], "PNG", save_all=True, append_images=frames[1:], duration=50)
 
 
 def cases() -> list[tuple[str, bytes]]:
-    cover = _photo(1155, 866)
     return [
-        ("1 MP JPEG cover, no code", _encode(cover, "JPEG", quality=90)),
-        ("4000×3000 photo, 66-px QR code", _encode(_with_qr(_photo(4000, 3000), 2, (2900, 2100)), "JPEG", quality=90)),
-        ("4000×3000 photo, no code", _encode(_photo(4000, 3000), "JPEG", quality=90)),
+        ("1 MP JPEG cover, no code", photo((1155, 866))),
+        ("4000×3000 photo, 66-px QR code", photo((4000, 3000), qr_scale=2, at=(2900, 2100))),
+        ("4000×3000 photo, no code", photo((4000, 3000))),
         ("worst still: 4096² RGBA PNG", _worst_still()),
         ("worst animation: 100×409² APNG", _worst_animation()),
-        ("refused: 20000² bomb PNG", _bomb()),
+        ("refused: 20000² bomb PNG", bomb_png()),
     ]
-
-
-def _with_qr(img: Image.Image, scale: int, at: tuple[int, int]) -> Image.Image:
-    img.paste(_qr("https://u.wechat.com/kbenchmark-qinglang", scale).convert("RGB"), at)
-    return img
-
-
-def _bomb() -> bytes:
-    import struct
-    import zlib
-
-    w = h = 20_000
-    row = b"\x00" + b"\xff" * ((w + 7) // 8)
-    comp = zlib.compressobj(9)
-    body = b"".join(comp.compress(row * 100) for _ in range(h // 100)) + comp.flush()
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 1, 0, 0, 0, 0))
-            + chunk(b"IDAT", body) + chunk(b"IEND", b""))
 
 
 def _status_mb(key: str) -> float:
@@ -173,7 +127,7 @@ def main() -> int:
     print(f"image check benchmark — Pillow {Image.__version__}, one core, load average {os.getloadavg()[0]:.1f}")
     print(f"limits: {images.MAX_FRAME_PIXELS / 1e6:.1f} MP a frame, {images.MAX_SIDE} a side, {images.MAX_FRAMES} frames,"
           f" {images.MAX_TOTAL_PIXELS / 1e6:.0f} MP an animation; scan budget {images.SCAN_BUDGET_S} s")
-    gray = _photo(1155, 866).convert("L")
+    gray = Image.open(io.BytesIO(photo((1155, 866)))).convert("L")
     bare = timed(lambda: zxingcpp.read_barcodes(gray, formats=zxingcpp.BarcodeFormat.QRCode), 30)
     print(f"reference: bare zxing read of a 1 MP grayscale image: {bare * 1000:.1f} ms")
     print(f"{'image':34} {'bytes':>9} {'check ms':>9} {'×ref':>6} {'MB':>6} {'scan ms':>9} {'×ref':>6} {'MB':>6}  scan result")
