@@ -130,3 +130,31 @@ def test_a_camera_mpo_is_a_still_jpeg() -> None:
     header = images.inspect(data)
     assert (header.format, header.frames, header.ext) == ("MPO", 1, "jpg")
     assert images.scan_qr(data).texts == (H.QR_TEXT,)
+
+
+@pytest.mark.parametrize("seed", [H.gif_qr_in_later_frame, H.apng_qr_in_later_frame, H.webp_qr_in_later_frame,
+                                  H.alpha_only_qr, H.gray16_qr, lambda: H.photo((320, 240), quality=80)])
+def test_mutated_files_are_refused_or_checked_never_an_error(seed) -> None:
+    """What a fuzzer does: flip, cut and insert bytes. Every answer is a header, a refusal with
+    its problem, or a scan that says what it found or why it could not finish."""
+    import random
+
+    rng = random.Random(11)
+    original = seed()
+    for _ in range(80):
+        data = bytearray(original)
+        for _ in range(rng.randint(1, 6)):
+            i = rng.randrange(len(data))
+            op = rng.random()
+            if op < 0.6:
+                data[i] = rng.randrange(256)
+            elif op < 0.8:
+                del data[i:i + rng.randint(1, 50)]
+            else:
+                data[i:i] = rng.randbytes(rng.randint(1, 50))
+        try:
+            images.inspect(bytes(data))
+        except images.ImageRefused as exc:
+            assert exc.problem in Problem
+        scan = images.scan_qr(bytes(data))
+        assert scan.texts or scan.complete or scan.problem in Problem
