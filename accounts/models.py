@@ -152,6 +152,15 @@ class IdentityVerification(models.Model):
         return f"{self.get_method_display()} {self.masked}"
 
 
+class QualificationQuerySet(models.QuerySet):
+    def current(self) -> QualificationQuerySet:
+        """Qualifications that are a label today (Art 11): approved and not past their validity.
+
+        The same test as ``Qualification.is_current``, as a query: the public profile, the
+        rules engine's context and the account list filter all ask it."""
+        return self.filter(status=ReviewStatus.APPROVED).exclude(valid_until__lt=timezone.localdate())
+
+
 class Qualification(models.Model):
     """A service qualification, professional licence or background (Art 11), shown as a label."""
 
@@ -168,6 +177,8 @@ class Qualification(models.Model):
                                     related_name="+")
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = models.TextField(blank=True)
+
+    objects = QualificationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-submitted_at"]

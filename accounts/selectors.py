@@ -4,27 +4,16 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
-from accounts.choices import ReviewStatus
 from accounts.models import Account, Qualification
 
 
-def current_qualifications_q():
-    today = timezone.localdate()
-    return Qualification.objects.filter(status=ReviewStatus.APPROVED).exclude(valid_until__lt=today)
-
-
-def account_list(*, user, filters: dict | None = None) -> QuerySet[Account]:
-    """Accounts the user may see (all staff roles see the registry), filtered by AccountFilterSet."""
-    from accounts.filtersets import AccountFilterSet
-
-    qs = Account.objects.all().only(
+def account_list(*, user) -> QuerySet[Account]:
+    """Accounts the user may see (all staff roles see the registry); the list view narrows them
+    with ``AccountFilterSet``."""
+    return Account.objects.all().only(
         "id", "uid", "name", "kind", "is_public_account", "status", "ip_location", "credit_score", "created_at",
     )
-    if filters is not None:
-        qs = AccountFilterSet(filters, queryset=qs).qs
-    return qs
 
 
 def account_get(*, uid: str) -> Account:
@@ -37,7 +26,7 @@ def account_get(*, uid: str) -> Account:
 def account_with_labels(*, uid: str) -> Account:
     account = (
         Account.objects.filter(uid=uid)
-        .prefetch_related(Prefetch("qualifications", queryset=current_qualifications_q(), to_attr="current_qualifications"),
+        .prefetch_related(Prefetch("qualifications", queryset=Qualification.objects.current(), to_attr="current_qualifications"),
                           "identities")
         .first()
     )
@@ -47,4 +36,4 @@ def account_with_labels(*, uid: str) -> Account:
 
 
 def has_current_qualification():
-    return Exists(current_qualifications_q().filter(account=OuterRef("pk")))
+    return Exists(Qualification.objects.current().filter(account=OuterRef("pk")))

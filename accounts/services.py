@@ -268,3 +268,25 @@ def org_certification_submit(*, actor, account: Account, identity: ValidatedIden
                 "full_name": full_name})
     signals.org_certification_submitted.send(sender=OrgCertification, actor=actor, obj=cert)
     return cert
+
+
+@transaction.atomic
+def org_certification_decide(*, actor, certification: OrgCertification, approve: bool,
+                             reason: str) -> OrgCertification:
+    """Approve or refuse a pending organisation certification (Art 7, 9). An approved one puts its
+    registered name and USCC on the account as a new information version; both are shown to the
+    public, so a staff member approving one needs the certification permission."""
+    cert = OrgCertification.objects.select_for_update().get(pk=certification.pk)
+    if cert.status != ReviewStatus.PENDING:
+        raise ServiceError(_("机构认证已处理，不能再次决定"), field="status", code="illegal_transition", status=409)
+    if approve and hasattr(actor, "has_perm") and not actor.has_perm("accounts.change_orgcertification"):
+        raise ServiceError(_("机构认证须由审核主管批准"), code="forbidden", status=403)
+    cert.status = ReviewStatus.APPROVED if approve else ReviewStatus.REJECTED
+    cert.reviewed_by, cert.reviewed_at, cert.review_note = actor, timezone.now(), reason
+    cert.save()
+    if approve:
+        account_apply_info(actor=actor, account=cert.account, info={"org_name": cert.full_name, "org_uscc": cert.uscc},
+                           source=InfoSource.MODERATION, reference=f"org_certification:{cert.pk}")
+    record("org_certification.decided", actor=actor, subject=cert.account,
+           new={"certification_id": cert.pk, "status": cert.status, "reason": reason})
+    return cert

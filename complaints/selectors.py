@@ -20,18 +20,13 @@ QUEUE_FIELDS = (
 )
 
 
-def complaint_list(*, user, filters: dict | None = None) -> QuerySet[Complaint]:
+def complaint_list(*, user) -> QuerySet[Complaint]:
     """The complaint queue: every staff role with the view permission sees all complaints,
     most urgent deadline first (bad-faith reporters last)."""
-    from complaints.filtersets import ComplaintFilterSet
-
     if not user.has_perm("complaints.view_complaint"):
         return Complaint.objects.none()
-    qs = (Complaint.objects.select_related("account", "assignee").only(*QUEUE_FIELDS)
-          .order_by("deprioritised", "next_due_at", "id"))
-    if filters is not None:
-        qs = ComplaintFilterSet(filters, queryset=qs).qs
-    return qs
+    return (Complaint.objects.select_related("account", "assignee").only(*QUEUE_FIELDS)
+            .order_by("deprioritised", "next_due_at", "id"))
 
 
 def complaint_get(*, pk: int) -> Complaint:

@@ -8,7 +8,8 @@ from django_tables2 import LazyPaginator, RequestConfig
 
 
 class ObjectListView(PermissionRequiredMixin, TemplateView):
-    """Declare ``selector`` (callable(user=, filters=) → queryset), ``filterset_class``, ``table_class``.
+    """Declare ``selector`` (callable(user=) → the permission-scoped queryset), ``filterset_class``
+    (applied here, to the request's query string), ``table_class``.
 
     For an htmx request only the table partial is rendered. Pagination is lazy (no COUNT(*) over
     millions of rows).
@@ -24,7 +25,7 @@ class ObjectListView(PermissionRequiredMixin, TemplateView):
     raise_exception = True
 
     def get_queryset(self):
-        return type(self).selector(user=self.request.user, filters=None)
+        return type(self).selector(user=self.request.user)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -1,7 +1,7 @@
 """Reads of the moderation app, shared by pages, bulk actions and the dashboard.
 
-Every list is permission-scoped first (a user without the view permission sees nothing), then
-filtered by its FilterSet.
+Every list is permission-scoped (a user without the view permission sees nothing); the generic
+list view then narrows it with the list's FilterSet.
 """
 
 from __future__ import annotations
@@ -34,17 +34,12 @@ _CASE_LIST_FIELDS = (
 )
 
 
-def case_list(*, user, filters: dict | None = None) -> QuerySet[ReviewCase]:
+def case_list(*, user) -> QuerySet[ReviewCase]:
     """Review cases the user may see, oldest due first (the order claim-next hands them out)."""
-    from moderation.filtersets import ReviewCaseFilterSet
-
     if not user.has_perm("moderation.view_reviewcase"):
         return ReviewCase.objects.none()
-    qs = (ReviewCase.objects.select_related("account", "assignee").only(*_CASE_LIST_FIELDS)
-          .order_by("due_at", "-priority", "id"))
-    if filters is not None:
-        qs = ReviewCaseFilterSet(filters, queryset=qs, user=user).qs
-    return qs
+    return (ReviewCase.objects.select_related("account", "assignee").only(*_CASE_LIST_FIELDS)
+            .order_by("due_at", "-priority", "id"))
 
 
 def open_cases() -> QuerySet[ReviewCase]:
@@ -157,18 +152,13 @@ def reason_templates(*, active_only: bool = True) -> QuerySet[ReasonTemplate]:
     return qs.filter(is_active=True) if active_only else qs
 
 
-def measure_list(*, user, filters: dict | None = None) -> QuerySet[Measure]:
-    from moderation.filtersets import MeasureFilterSet
-
+def measure_list(*, user) -> QuerySet[Measure]:
     if not user.has_perm("moderation.view_measure"):
         return Measure.objects.none()
-    qs = Measure.objects.select_related("account").only(
+    return Measure.objects.select_related("account").only(
         "id", "action", "kind", "state", "legal_basis", "reason", "reportable", "issued_by_label", "effective_from",
         "expires_at", "created_at", "lifts_id", "account__id", "account__uid", "account__name",
     ).order_by("-id")
-    if filters is not None:
-        qs = MeasureFilterSet(filters, queryset=qs).qs
-    return qs
 
 
 def pending_measures(*, user) -> QuerySet[Measure]:
@@ -178,15 +168,10 @@ def pending_measures(*, user) -> QuerySet[Measure]:
             .select_related("account", "case").order_by("created_at"))
 
 
-def rule_term_list(*, user, filters: dict | None = None) -> QuerySet[RuleTerm]:
-    from moderation.filtersets import RuleTermFilterSet
-
+def rule_term_list(*, user) -> QuerySet[RuleTerm]:
     if not user.has_perm("moderation.view_ruleterm"):
         return RuleTerm.objects.none()
-    qs = RuleTerm.objects.all().order_by("-is_active", "category", "term")
-    if filters is not None:
-        qs = RuleTermFilterSet(filters, queryset=qs).qs
-    return qs
+    return RuleTerm.objects.all().order_by("-is_active", "category", "term")
 
 
 def pauses_active(now=None) -> list[PauseSwitch]:

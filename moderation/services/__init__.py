@@ -2,7 +2,13 @@
 
 Split by subject: ``cases`` (review cases and queues), ``measures`` (Art 17 measures, credit),
 ``notices`` (notices and webhook delivery), ``pipeline`` (registration/change verification),
-``pauses`` (Art 21 switches), ``rule_terms`` (supervisor-managed lexicon terms and reason templates).
+``submissions`` (applying or refusing a verified submission, below both ``pipeline`` and
+``cases``), ``pauses`` (Art 21 switches), ``rule_terms`` (supervisor-managed lexicon terms and
+reason templates).
+
+This package re-exports the public names for views, jobs and the API. The modules inside it
+import each other directly (``from moderation.services.measures import measure_apply``), never
+through this file, so importing one never drags in the others.
 """
 
 from moderation.services.cases import (

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.choices import ReviewStatus
 from accounts.models import Account
+from accounts.services import (
+    QualificationInput,
+    org_certification_decide,
+    qualification_decide,
+    qualification_submit,
+)
 from core.audit import record
 from core.fastinsert import insert
 from moderation import conf, signals
@@ -24,6 +30,9 @@ from moderation.choices import (
 )
 from moderation.models import CaseNote, ReviewCase
 from moderation.services.errors import ModerationError
+from moderation.services.measures import measure_apply
+from moderation.services.notices import notice_create
+from moderation.services.submissions import submission_apply, submission_refuse
 
 
 def _articles(findings: list[dict]) -> list[str]:
@@ -97,61 +106,34 @@ def approval_refusal(user, case: ReviewCase, decision: str) -> str:
     return ""
 
 
-_CLAIM_NEXT_SQL = """
-WITH open_head AS (
-       SELECT id, due_at, priority FROM moderation_reviewcase
-        WHERE status = 'open' {scope}
-        ORDER BY due_at, priority DESC, id LIMIT 1 FOR UPDATE SKIP LOCKED),
-     expired_head AS (
-       SELECT id, due_at, priority FROM moderation_reviewcase
-        WHERE status = 'claimed' AND claim_expires_at < %(now)s {scope}
-        ORDER BY due_at, priority DESC, id LIMIT 1 FOR UPDATE SKIP LOCKED),
-     head AS (
-       SELECT id FROM (SELECT * FROM open_head UNION ALL SELECT * FROM expired_head) candidates
-        ORDER BY due_at, priority DESC, id LIMIT 1)
-UPDATE moderation_reviewcase SET status = 'claimed', assignee_id = %(user)s, claimed_at = %(now)s,
-       claim_expires_at = %(expires)s
- WHERE id = (SELECT id FROM head)
-RETURNING id, subject_uid, reason
-"""
-
-
 @transaction.atomic
 def case_claim_next(*, actor, reason: str | None = None) -> ReviewCase | None:
     """Hand the oldest-due claimable case to ``actor`` — to one moderator only, even under
-    concurrency (``SELECT … FOR UPDATE SKIP LOCKED``). Abandoned (expired) claims count as
-    claimable. On PostgreSQL it is one statement: each branch walks an index to the queue head,
-    so the backlog size does not matter."""
+    concurrency. Abandoned (expired) claims count as claimable; taking one over records whose it
+    was."""
     if not actor.has_perm("moderation.decide_case"):
         raise ModerationError(_("没有处理工单的权限"), code="forbidden", status=403)
     now = timezone.now()
-    expires = now + dt.timedelta(minutes=conf.get("claim_minutes"))
-    if connection.vendor == "postgresql":
-        scope, params = "", {"user": actor.pk, "now": now, "expires": expires}
-        if reason:
-            scope += " AND reason = %(reason)s"
-            params["reason"] = reason
-        if not _can_decide_strict(actor):
-            scope += " AND NOT requires_supervisor"
-        with connection.cursor() as cur:
-            cur.execute(_CLAIM_NEXT_SQL.format(scope=scope), params)
-            row = cur.fetchone()
-        if row is None:
-            return None
-        case = ReviewCase(id=row[0], subject_uid=row[1], reason=row[2], status=CaseStatus.CLAIMED, assignee=actor,
-                          claimed_at=now, claim_expires_at=expires)
-        record("case.claimed", actor=actor, subject=case, old={"assignee": None}, new={"assignee": actor.username})
-        return case  # only the claim fields are loaded; refresh_from_db() for the rest
-    scope = ReviewCase.objects.filter(Q(status=CaseStatus.OPEN) | Q(status=CaseStatus.CLAIMED, claim_expires_at__lt=now))
-    if reason:
-        scope = scope.filter(reason=reason)
-    if not _can_decide_strict(actor):
-        scope = scope.filter(requires_supervisor=False)
-    case = scope.order_by("due_at", "-priority", "id").select_for_update().first()
+    case = _queue_head(actor, reason, now)
     if case is None:
         return None
     _claim(case, actor, now)
     return case
+
+
+def _queue_head(actor, reason: str | None, now) -> ReviewCase | None:
+    """The first claimable case in queue order, locked. Rows that concurrent claimers hold are
+    skipped (``FOR UPDATE SKIP LOCKED``), so twenty moderators pressing 领取下一个 at once get
+    twenty different cases without waiting on each other. On PostgreSQL the query walks the
+    undecided-queue index (``case_undecided_queue_idx``) from its head, so the backlog size and
+    the decided history do not matter."""
+    claimable = Q(status=CaseStatus.OPEN) | Q(status=CaseStatus.CLAIMED, claim_expires_at__lt=now)
+    scope = ReviewCase.objects.filter(claimable)
+    if reason:
+        scope = scope.filter(reason=reason)
+    if not _can_decide_strict(actor):
+        scope = scope.filter(requires_supervisor=False)
+    return scope.order_by("due_at", "-priority", "id").select_for_update(skip_locked=True).first()
 
 
 def _claim(case: ReviewCase, actor, now) -> None:
@@ -266,8 +248,28 @@ def case_decide(*, actor, case: ReviewCase, decision: str, articles: list[str] |
     ``measure``: ``{"kind", "legal_basis"?, "reason"?, "functions"?, "expires_at"?}`` for
     decision ``measure``. Strict-review cases need a supervisor (Art 10 ¶2 从严核验).
     """
-    from moderation.services import measures, pipeline
+    case = _lock_for_decision(actor, case)
+    decision = CaseDecision(decision)
+    articles = [a for a in (articles or []) if a]
+    _check_decision(actor, case, decision, articles, reason, measure, label_domain)
+    approve = decision in (CaseDecision.APPROVE, CaseDecision.APPROVE_WITH_LABEL)
+    _settle_submissions(actor, case, decision, approve, articles, reason)
+    if case.qualification_id:
+        _decide_qualification(actor, case, approve, reason)
+    if case.org_certification_id:
+        _decide_certification(actor, case, approve, reason)
+    if decision == CaseDecision.APPROVE_WITH_LABEL and label_domain and case.account_id:
+        _add_label(actor, case, label_domain)
+    if decision == CaseDecision.MEASURE:
+        _apply_measure(actor, case, measure, articles, reason)
+    _mark_decided(actor, case, decision, articles, reason, measure, label_domain)
+    signals.case_decided.send(sender=ReviewCase, case=case, actor=actor)
+    return case
 
+
+def _lock_for_decision(actor, case: ReviewCase) -> ReviewCase:
+    """Lock the case and check that ``actor`` may decide it now: still open, the permission, a
+    supervisor for strict review (Art 10 ¶2), and nobody else's live claim on it."""
     case = ReviewCase.objects.select_for_update().get(pk=case.pk)
     if not case.is_open:
         raise ModerationError(_("工单已决定或已关闭"), code="illegal_transition", status=409)
@@ -278,8 +280,14 @@ def case_decide(*, actor, case: ReviewCase, decision: str, articles: list[str] |
     if case.status == CaseStatus.CLAIMED and case.assignee_id not in (None, actor.pk) and \
             case.claim_expires_at and case.claim_expires_at > timezone.now():
         raise ModerationError(_("该工单由他人处理中"), code="already_claimed", status=409)
-    decision = CaseDecision(decision)
-    articles = [a for a in (articles or []) if a]
+    return case
+
+
+def _check_decision(actor, case: ReviewCase, decision: CaseDecision, articles: list[str], reason: str,
+                    measure: dict | None, label_domain: str | None) -> None:
+    """A refusal names its articles and reason (Art 10, 17); a measure names its kind; a label
+    names its domain; pending submissions are approved or refused, never left; public labels and
+    certifications are approved by a supervisor."""
     negative = decision in (CaseDecision.REJECT, CaseDecision.MEASURE)
     if negative and not articles:
         raise ModerationError(_("驳回须注明依据条款"), field="articles")
@@ -292,35 +300,43 @@ def case_decide(*, actor, case: ReviewCase, decision: str, articles: list[str] |
 
     if decision == CaseDecision.NO_ACTION and case.submissions.filter(status="pending").exists():
         raise ModerationError(_("该工单有待核验的注册或变更，请选择通过或驳回"), field="decision")
-    approve = decision in (CaseDecision.APPROVE, CaseDecision.APPROVE_WITH_LABEL)
     refusal = approval_refusal(actor, case, decision)
     if refusal:
         raise ModerationError(refusal, field="decision", code="forbidden", status=403)
+
+
+def _settle_submissions(actor, case: ReviewCase, decision: CaseDecision, approve: bool, articles: list[str],
+                        reason: str) -> None:
+    """Apply (approve) or refuse (reject, measure) the registrations and changes waiting on the
+    case; ``no_action`` leaves none waiting (checked before)."""
     for submission in case.submissions.filter(status="pending").order_by("id"):
         if approve:
-            applied = pipeline.submission_apply(actor=actor, submission=submission)
+            applied = submission_apply(actor=actor, submission=submission)
             if case.account_id is None and applied.account_id:
                 case.account_id = applied.account_id  # a registration: the case is now about its account
         elif decision != CaseDecision.NO_ACTION:
-            pipeline.submission_refuse(actor=actor, submission=submission, articles=articles, reason=reason, case=case)
-    if case.qualification_id:
-        _decide_qualification(actor, case, approve, reason)
-    if case.org_certification_id:
-        _decide_certification(actor, case, approve, reason)
-    if decision == CaseDecision.APPROVE_WITH_LABEL and label_domain and case.account_id:
-        from accounts.services import QualificationInput, qualification_decide, qualification_submit
+            submission_refuse(actor=actor, submission=submission, articles=articles, reason=reason, case=case)
 
-        q = qualification_submit(actor=actor, account=case.account, data=QualificationInput(
-            domain=label_domain, document_name="审核加注", document_number=f"case-{case.pk}", issuer="平台审核"))
-        qualification_decide(actor=actor, qualification=q, status=ReviewStatus.APPROVED, note=f"工单 #{case.pk}")
-    if decision == CaseDecision.MEASURE:
-        if case.account_id is None:
-            raise ModerationError(_("尚未注册的账号不能采取处置措施，请直接驳回"), field="measure")
-        measures.measure_apply(
-            actor=actor, account=case.account, kind=MeasureKind(measure["kind"]),
-            legal_basis=measure.get("legal_basis") or articles, reason=measure.get("reason") or reason,
-            functions=measure.get("functions") or (), expires_at=measure.get("expires_at"), case=case,
-        )
+
+def _add_label(actor, case: ReviewCase, label_domain: str) -> None:
+    """The reviewer saw an Art 11 qualification and labels the account with it."""
+    q = qualification_submit(actor=actor, account=case.account, data=QualificationInput(
+        domain=label_domain, document_name="审核加注", document_number=f"case-{case.pk}", issuer="平台审核"))
+    qualification_decide(actor=actor, qualification=q, status=ReviewStatus.APPROVED, note=f"工单 #{case.pk}")
+
+
+def _apply_measure(actor, case: ReviewCase, measure: dict, articles: list[str], reason: str) -> None:
+    if case.account_id is None:
+        raise ModerationError(_("尚未注册的账号不能采取处置措施，请直接驳回"), field="measure")
+    measure_apply(
+        actor=actor, account=case.account, kind=MeasureKind(measure["kind"]),
+        legal_basis=measure.get("legal_basis") or articles, reason=measure.get("reason") or reason,
+        functions=measure.get("functions") or (), expires_at=measure.get("expires_at"), case=case,
+    )
+
+
+def _mark_decided(actor, case: ReviewCase, decision: CaseDecision, articles: list[str], reason: str,
+                  measure: dict | None, label_domain: str | None) -> None:
     old_status = case.status
     _transition(case, CaseStatus.DECIDED)
     case.decision, case.decision_articles, case.decision_reason = decision, articles, reason
@@ -329,14 +345,9 @@ def case_decide(*, actor, case: ReviewCase, decision: str, articles: list[str] |
     record("case.decided", actor=actor, subject=case, old={"status": old_status},
            new={"decision": decision, "articles": articles, "reason": reason,
                 "measure": (measure or {}).get("kind"), "label_domain": label_domain})
-    signals.case_decided.send(sender=ReviewCase, case=case, actor=actor)
-    return case
 
 
 def _decide_qualification(actor, case, approve, reason):
-    from accounts.services import qualification_decide
-    from moderation.services.notices import notice_create
-
     q = case.qualification
     if q.status != ReviewStatus.PENDING:
         return
@@ -350,23 +361,9 @@ def _decide_qualification(actor, case, approve, reason):
 
 
 def _decide_certification(actor, case, approve, reason):
-    from accounts.models import OrgCertification
-    from moderation.services.notices import notice_create
-
-    cert = OrgCertification.objects.select_for_update().get(pk=case.org_certification_id)
-    if cert.status != ReviewStatus.PENDING:
+    if case.org_certification.status != ReviewStatus.PENDING:
         return
-    cert.status = ReviewStatus.APPROVED if approve else ReviewStatus.REJECTED
-    cert.reviewed_by, cert.reviewed_at, cert.review_note = actor, timezone.now(), reason
-    cert.save()
-    if approve:
-        from accounts.choices import InfoSource
-        from accounts.services import account_apply_info
-
-        account_apply_info(actor=actor, account=cert.account, info={"org_name": cert.full_name, "org_uscc": cert.uscc},
-                           source=InfoSource.MODERATION, reference=f"org_certification:{cert.pk}")
-    record("org_certification.decided", actor=actor, subject=cert.account,
-           new={"certification_id": cert.pk, "status": cert.status, "reason": reason})
+    cert = org_certification_decide(actor=actor, certification=case.org_certification, approve=approve, reason=reason)
     notice_create(account=cert.account, kind="certification_decided",
                   title="机构认证通过" if approve else "机构认证未通过",
                   body=(f"机构认证（{cert.full_name}）已通过。" if approve else f"机构认证（{cert.full_name}）未通过：{reason}"),

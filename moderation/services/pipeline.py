@@ -17,10 +17,9 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import services as account_services
-from accounts.choices import AccountKind, AccountStatus, InfoSource, ReviewStatus
+from accounts.choices import AccountKind, AccountStatus, ReviewStatus
 from accounts.identity import ValidatedIdentity
-from accounts.models import TEXT_INFO_FIELDS, Account
+from accounts.models import TEXT_INFO_FIELDS, Account, Qualification
 from core import crypto, rules_engine
 from core.audit import record
 from core.fastinsert import insert
@@ -30,13 +29,15 @@ from moderation.choices import (
     Decision,
     MeasureKind,
     MeasureState,
-    NoticeKind,
     PauseScope,
     SubmissionKind,
     SubmissionStatus,
 )
 from moderation.models import Measure, Submission
+from moderation.services.cases import case_open
 from moderation.services.errors import ModerationError
+from moderation.services.pauses import active_pause_cached
+from moderation.services.submissions import submission_apply_to_account
 
 CLOSED_STATUSES = (AccountStatus.CLOSED, AccountStatus.BANNED)
 
@@ -83,9 +84,7 @@ def _context(data: SubmissionInput, account: Account | None) -> dict:
     if data.identity is not None and data.identity.method == "uscc":
         verified_uscc = data.identity.number
     if account is not None:
-        from accounts.selectors import current_qualifications_q
-
-        qualifications = list(current_qualifications_q().filter(account=account).values_list("domain", flat=True))
+        qualifications = list(Qualification.objects.current().filter(account=account).values_list("domain", flat=True))
         cert = account.org_certifications.filter(status=ReviewStatus.APPROVED).order_by("-id").first()
         if cert is not None:
             verified_org_name = verified_org_name or cert.full_name
@@ -152,23 +151,54 @@ def _response(submission: Submission) -> dict:
 
 def submission_process(*, client, data: SubmissionInput) -> tuple[Submission, bool]:
     """Verify a registration or change and act on the decision. Returns (submission, replayed)."""
-    from moderation.services.pauses import active_pause_cached
-
     digest = data.payload_hash()
+    _refuse_unknown_fields(data)
+    proposed_name = data.info.get("name") or ""
+    found = _lookup(client=client, data=data, name_key=rules_engine.name_key(proposed_name) if proposed_name else "")
+    if found.previous_id is not None:
+        return _replay(Submission.objects.get(pk=found.previous_id), digest), True
+    account = Account.objects.get(pk=found.account_id) if found.account_id is not None else None
+    account_kind = _check_preconditions(data, account)
+    _refuse_if_paused(data.kind, account_kind)
+    verified = _verify(client=client, data=data, digest=digest, account=account, account_kind=account_kind,
+                       found=found)
+    try:
+        return _persist(verified), False
+    except IntegrityError:
+        return _replay_after_race(client, data, digest), True
+
+
+def _refuse_unknown_fields(data: SubmissionInput) -> None:
     unknown = set(data.info) - set(TEXT_INFO_FIELDS)
     if unknown:
         raise ModerationError(_("未知的账号信息字段：%(fields)s") % {"fields": ", ".join(sorted(unknown))},
                               field=f"info.{sorted(unknown)[0]}")
-    proposed_name = data.info.get("name") or ""
-    found = _lookup(client=client, data=data, name_key=rules_engine.name_key(proposed_name) if proposed_name else "")
-    if found.previous_id is not None:
-        previous = Submission.objects.get(pk=found.previous_id)
-        if previous.payload_hash != digest:
-            raise ModerationError(_("该幂等键已用于内容不同的提交"), field="idempotency_key", code="idempotency_conflict",
-                                  status=409)
-        return previous, True
 
-    account = Account.objects.get(pk=found.account_id) if found.account_id is not None else None
+
+def _replay(previous: Submission, digest: str) -> Submission:
+    """An idempotent retry gets the first answer; the same key with other content is a conflict."""
+    if previous.payload_hash != digest:
+        raise ModerationError(_("该幂等键已用于内容不同的提交"), field="idempotency_key", code="idempotency_conflict",
+                              status=409)
+    return previous
+
+
+def _replay_after_race(client, data: SubmissionInput, digest: str) -> Submission:
+    """The write hit a unique constraint: a concurrent request with the same idempotency key won
+    (answer with its result), or another request registered the same uid at the same moment."""
+    previous = Submission.objects.filter(client=client, idempotency_key=data.idempotency_key).first()
+    if previous is None:
+        raise ModerationError(_("账号 %(uid)s 正在被另一请求注册或变更，请稍后查询") % {"uid": data.uid}, field="uid",
+                              code="duplicate", status=409) from None
+    if previous.payload_hash != digest:
+        raise ModerationError(_("该幂等键已用于内容不同的提交"), field="idempotency_key",
+                              code="idempotency_conflict", status=409) from None
+    return previous
+
+
+def _check_preconditions(data: SubmissionInput, account: Account | None) -> str:
+    """A registration needs a free uid, a real-name identity (Art 9) and a name; a change needs a
+    live account and something to change. Returns the account kind the submission is for."""
     if data.kind == SubmissionKind.REGISTRATION:
         if account is not None:
             raise ModerationError(_("账号 %(uid)s 已注册，变更信息请提交 change") % {"uid": data.uid}, field="uid",
@@ -177,134 +207,120 @@ def submission_process(*, client, data: SubmissionInput) -> tuple[Submission, bo
             raise ModerationError(_("注册须提供真实身份信息（Art 9）"), field="identity")
         if not (data.info.get("name") or "").strip():
             raise ModerationError(_("注册须提供账号名称"), field="info.name")
-        account_kind = data.account_kind
-    else:
-        if account is None:
-            raise ModerationError(_("账号 %(uid)s 不存在") % {"uid": data.uid}, field="uid", code="not_found", status=404)
-        if account.status in CLOSED_STATUSES:
-            raise ModerationError(_("账号已关闭，不能变更账号信息"), field="uid", code="account_closed", status=409)
-        if not data.info and not data.avatar and not data.cover:
-            raise ModerationError(_("没有要变更的信息"), field="info")
-        account_kind = account.kind
-    scope = PauseScope.REGISTRATION if data.kind == SubmissionKind.REGISTRATION else PauseScope.CHANGE
-    pause = active_pause_cached(scope, account_kind)
-    if pause is not None:
-        values = {"scope": pause.get_scope_display(), "reason": pause.reason}
-        if pause.ends_at:
-            values["until"] = f"{timezone.localtime(pause.ends_at):%Y-%m-%d %H:%M}"
-            message = _("%(scope)s：%(reason)s，预计至 %(until)s") % values
-        else:
-            message = _("%(scope)s：%(reason)s") % values
-        raise PausedError(message, code="paused", status=503)
+        return data.account_kind
+    if account is None:
+        raise ModerationError(_("账号 %(uid)s 不存在") % {"uid": data.uid}, field="uid", code="not_found", status=404)
+    if account.status in CLOSED_STATUSES:
+        raise ModerationError(_("账号已关闭，不能变更账号信息"), field="uid", code="account_closed", status=409)
+    if not data.info and not data.avatar and not data.cover:
+        raise ModerationError(_("没有要变更的信息"), field="info")
+    return account.kind
 
-    findings: list[dict] = []
-    identity = data.identity
+
+def _refuse_if_paused(kind: str, account_kind: str) -> None:
+    """Art 21: while registrations or changes are paused, refuse with the reason (and the end)."""
+    scope = PauseScope.REGISTRATION if kind == SubmissionKind.REGISTRATION else PauseScope.CHANGE
+    pause = active_pause_cached(scope, account_kind)
+    if pause is None:
+        return
+    values = {"scope": pause.get_scope_display(), "reason": pause.reason}
+    if pause.ends_at:
+        values["until"] = f"{timezone.localtime(pause.ends_at):%Y-%m-%d %H:%M}"
+        message = _("%(scope)s：%(reason)s，预计至 %(until)s") % values
+    else:
+        message = _("%(scope)s：%(reason)s") % values
+    raise PausedError(message, code="paused", status=503)
+
+
+@dataclass
+class _Verified:
+    """A submission checked and decided, ready to be written with what its decision causes."""
+
+    client: object
+    data: SubmissionInput
+    digest: str
+    account: Account | None
+    account_kind: str
+    context: dict
+    decision: str
+    findings: list[dict]
+    ruleset: str
+    found: _Lookup
+
+
+def _verify(*, client, data: SubmissionInput, digest: str, account: Account | None, account_kind: str,
+            found: _Lookup) -> _Verified:
+    """Collect the findings — closeness to closed accounts (Art 10 ¶3), the rules engine (Art 7, 8,
+    10 ¶2, 11), the account's open measures (Art 17) — and let the most severe decide."""
     merged = {f: getattr(account, f) for f in TEXT_INFO_FIELDS} if account is not None else {}
     merged.update({k: (v or "") for k, v in data.info.items()})
-    new_name = merged.get("name", "")
-    # An unchanged name is not a new likeness to a closed account.
-    closed_name = found.closed_name and bool(new_name) and (account is None or new_name != account.name)
-    closed_identity = found.closed_identity
-    if found.banned_identity:
-        findings.append(_finding("10.3", "banned_identity", "identity", Decision.REJECT,
-                                 "该身份信息关联的账号已被禁止重新注册"))
-    elif closed_identity and data.kind == SubmissionKind.REGISTRATION:
-        findings.append(_finding("10.3", "related_closed_identity", "identity", Decision.STRICT_REVIEW,
-                                 "该身份信息曾注册被关闭的账号，需从严核验"))
-    if closed_name:
-        findings.append(_finding("10.3", "related_closed_name", "name", Decision.STRICT_REVIEW,
-                                 "名称与已关闭账号的名称高度近似，需从严核验", matched=new_name))
+    findings = _closeness_findings(data, account, found, merged.get("name", ""))
     engine = rules_engine.get_engine()
     context = _context(data, account)
     verdict = engine.check({**merged, "avatar": data.avatar[0] if data.avatar else None,
                             "cover": data.cover[0] if data.cover else None}, context)
     findings += [f.to_dict() for f in verdict.findings]
-    if account is not None and Measure.objects.filter(
-            account=account, action=Measure.Action.APPLY, state=MeasureState.ACTIVE,
-            kind__in=[MeasureKind.SUSPEND, MeasureKind.RESTRICT]).exists():
-        findings.append(_finding("17", "open_measure", "account", Decision.REVIEW,
-                                 "账号存在生效中的处置措施，变更需人工核验"))
+    findings += _open_measure_findings(account)
     decision = max((f["severity"] for f in findings), key=lambda s: DECISION_RANK.get(s, 0), default=Decision.ALLOW)
     if decision not in DECISION_RANK:
         decision = Decision.ALLOW
-
-    try:
-        return _persist(client, data, digest, account, account_kind, identity, context, decision, findings,
-                        verdict.ruleset, found), False
-    except IntegrityError:
-        # A concurrent request with the same idempotency key won: answer with its result.
-        previous = Submission.objects.filter(client=client, idempotency_key=data.idempotency_key).first()
-        if previous is None:
-            # Another request registered the same uid (or took the key) at the same moment.
-            raise ModerationError(_("账号 %(uid)s 正在被另一请求注册或变更，请稍后查询") % {"uid": data.uid}, field="uid",
-                                  code="duplicate", status=409) from None
-        if previous.payload_hash != digest:
-            raise ModerationError(_("该幂等键已用于内容不同的提交"), field="idempotency_key",
-                                  code="idempotency_conflict", status=409) from None
-        return previous, True
+    return _Verified(client=client, data=data, digest=digest, account=account, account_kind=account_kind,
+                     context=context, decision=decision, findings=findings, ruleset=verdict.ruleset, found=found)
 
 
-def _persist(client, data, digest, account, account_kind, identity, context, decision, findings, ruleset_id,
-             found: _Lookup):
+def _closeness_findings(data: SubmissionInput, account: Account | None, found: _Lookup, new_name: str) -> list[dict]:
+    """Art 10 ¶3: a banned identity is refused; an identity or a name of a closed account is
+    reviewed strictly."""
+    findings: list[dict] = []
+    # An unchanged name is not a new likeness to a closed account.
+    closed_name = found.closed_name and bool(new_name) and (account is None or new_name != account.name)
+    if found.banned_identity:
+        findings.append(_finding("10.3", "banned_identity", "identity", Decision.REJECT,
+                                 "该身份信息关联的账号已被禁止重新注册"))
+    elif found.closed_identity and data.kind == SubmissionKind.REGISTRATION:
+        findings.append(_finding("10.3", "related_closed_identity", "identity", Decision.STRICT_REVIEW,
+                                 "该身份信息曾注册被关闭的账号，需从严核验"))
+    if closed_name:
+        findings.append(_finding("10.3", "related_closed_name", "name", Decision.STRICT_REVIEW,
+                                 "名称与已关闭账号的名称高度近似，需从严核验", matched=new_name))
+    return findings
+
+
+def _open_measure_findings(account: Account | None) -> list[dict]:
+    """A suspended or restricted account's changes are reviewed by a person (Art 17)."""
+    if account is not None and Measure.objects.filter(
+            account=account, action=Measure.Action.APPLY, state=MeasureState.ACTIVE,
+            kind__in=[MeasureKind.SUSPEND, MeasureKind.RESTRICT]).exists():
+        return [_finding("17", "open_measure", "account", Decision.REVIEW, "账号存在生效中的处置措施，变更需人工核验")]
+    return []
+
+
+def _persist(verified: _Verified) -> Submission:
     """Write the submission once, with its outcome (its id was drawn up front), after what it
     causes: the account and its version for ``allow``, the review case for ``review``. Images
     stored on the way are removed again if the transaction does not commit."""
     stored: list = []
     try:
         with transaction.atomic():
-            return _persist_in_transaction(client, data, digest, account, account_kind, identity, context, decision,
-                                           findings, ruleset_id, found, stored)
+            return _persist_in_transaction(verified, stored)
     except BaseException:
         for file in stored:  # the row that would have named them was never written
             file.storage.delete(file.name)
         raise
 
 
-def _persist_in_transaction(client, data, digest, account, account_kind, identity, context, decision, findings,
-                            ruleset_id, found: _Lookup, stored: list):
-    from moderation.services.cases import case_open
-
-    submission = Submission(
-        pk=found.new_id, client=client, idempotency_key=data.idempotency_key, payload_hash=digest, kind=data.kind,
-        uid=data.uid, account=account, account_kind=account_kind,
-        is_public_account=bool(data.is_public_account if data.is_public_account is not None
-                               else (account.is_public_account if account else False)),
-        info=data.info, context=context, decision=decision, findings=findings, ruleset=ruleset_id,
-        status=SubmissionStatus.PENDING,
-    )
-    if identity is not None:
-        submission.identity_method, submission.identity_hash = identity.method, identity.number_hash
-        submission.identity_encrypted = crypto.encrypt(identity.number)
-        submission.identity_masked = identity.masked
-        submission.identity_details = {**identity.details, "org_class": identity.org_class}
-    for name in ("avatar", "cover"):
-        image = getattr(data, name)
-        if image:
-            getattr(submission, name).save(f"{hashlib.sha256(image[0]).hexdigest()[:32]}.{image[1]}",
-                                           ContentFile(image[0]), save=False)
-            stored.append(getattr(submission, name))
+def _persist_in_transaction(verified: _Verified, stored: list) -> Submission:
+    data, decision, findings = verified.data, verified.decision, verified.findings
+    submission = _new_submission(verified)
+    _store_images(submission, data, stored)
     written = submission.pk is None
     if written:  # no sequence to draw from (SQLite): insert now and fill in the outcome below
         insert(submission)
-    record("submission.received", actor=client, subject=submission,
-           new={"kind": data.kind, "uid": data.uid, "decision": decision, "ruleset": ruleset_id,
+    record("submission.received", actor=verified.client, subject=submission,
+           new={"kind": data.kind, "uid": data.uid, "decision": decision, "ruleset": verified.ruleset,
                 "articles": list(dict.fromkeys(f["article"] for f in findings)),
-                "identity": identity.masked if identity else None})
-    if decision == Decision.ALLOW:
-        _apply(actor=client, submission=submission, status=SubmissionStatus.APPLIED, identity=identity,
-               uid_checked=True)
-    elif decision == Decision.REJECT:
-        submission.status, submission.decided_at = SubmissionStatus.REJECTED, timezone.now()
-    else:
-        if found.pending_exists:
-            Submission.objects.filter(uid=data.uid, kind=data.kind, status=SubmissionStatus.PENDING).exclude(
-                pk=submission.pk).update(status=SubmissionStatus.SUPERSEDED, decided_at=timezone.now())
-        strict = decision == Decision.STRICT_REVIEW
-        reason = CaseReason.STRICT_REVIEW if strict else (
-            CaseReason.REGISTRATION if data.kind == SubmissionKind.REGISTRATION else CaseReason.CHANGE)
-        submission.case = case_open(actor=client, reason=reason, source=f"submission:{submission.pk}",
-                                    account=account, subject_uid=data.uid, findings=findings,
-                                    requires_supervisor=strict)
+                "identity": data.identity.masked if data.identity else None})
+    _act_on_decision(verified, submission)
     submission.response = _response(submission)
     if written:
         submission.save(update_fields=["response", "status", "decided_at", "case", "account"])
@@ -313,82 +329,50 @@ def _persist_in_transaction(client, data, digest, account, account_kind, identit
     return submission
 
 
-def _identity_of(submission: Submission) -> list[ValidatedIdentity]:
-    if not submission.identity_encrypted:
-        return []
-    details = dict(submission.identity_details)
-    org_class = details.pop("org_class", "")
-    return [ValidatedIdentity(submission.identity_method, crypto.decrypt(submission.identity_encrypted), details,
-                              org_class)]
+def _new_submission(verified: _Verified) -> Submission:
+    """The submission row, pending, with the identity kept only encrypted, hashed and masked (Art 16)."""
+    data, account, identity = verified.data, verified.account, verified.data.identity
+    submission = Submission(
+        pk=verified.found.new_id, client=verified.client, idempotency_key=data.idempotency_key,
+        payload_hash=verified.digest, kind=data.kind, uid=data.uid, account=account, account_kind=verified.account_kind,
+        is_public_account=bool(data.is_public_account if data.is_public_account is not None
+                               else (account.is_public_account if account else False)),
+        info=data.info, context=verified.context, decision=verified.decision, findings=verified.findings,
+        ruleset=verified.ruleset, status=SubmissionStatus.PENDING,
+    )
+    if identity is not None:
+        submission.identity_method, submission.identity_hash = identity.method, identity.number_hash
+        submission.identity_encrypted = crypto.encrypt(identity.number)
+        submission.identity_masked = identity.masked
+        submission.identity_details = {**identity.details, "org_class": identity.org_class}
+    return submission
 
 
-def _images(submission: Submission) -> dict:
-    out = {}
+def _store_images(submission: Submission, data: SubmissionInput, stored: list) -> None:
     for name in ("avatar", "cover"):
-        f = getattr(submission, name)
-        if f:
-            out[name] = f.name  # the stored file is reused: no copy
-    return out
+        image = getattr(data, name)
+        if image:
+            getattr(submission, name).save(f"{hashlib.sha256(image[0]).hexdigest()[:32]}.{image[1]}",
+                                           ContentFile(image[0]), save=False)
+            stored.append(getattr(submission, name))
 
 
-def _apply(*, actor, submission: Submission, status: str, identity: ValidatedIdentity | None = None,
-           uid_checked: bool = False) -> Account:
-    """Apply the submission. ``identity`` is the validated identity when the caller still has it
-    (the pipeline), else it is decrypted from the submission (a reviewer's approval)."""
-    from moderation.services.measures import lift_corrections_after_passing_change
-
-    reference = f"submission:{submission.pk}"
-    identities = [identity] if identity is not None else _identity_of(submission)
-    if submission.kind == SubmissionKind.REGISTRATION:
-        account = account_services.account_create(
-            actor=actor, uid=submission.uid, kind=submission.account_kind, info={**submission.info, **_images(submission)},
-            is_public_account=submission.is_public_account, identities=identities,
-            source=InfoSource.REGISTRATION, reference=reference, uid_checked=uid_checked)
+def _act_on_decision(verified: _Verified, submission: Submission) -> None:
+    """``allow`` applies at once, ``reject`` applies nothing (不予注册或者变更), ``review`` and
+    ``strict_review`` supersede earlier pending submissions and open (or join) a review case."""
+    data, decision = verified.data, verified.decision
+    if decision == Decision.ALLOW:
+        submission_apply_to_account(actor=verified.client, submission=submission, status=SubmissionStatus.APPLIED,
+                                    identity=data.identity, uid_checked=True)
+    elif decision == Decision.REJECT:
+        submission.status, submission.decided_at = SubmissionStatus.REJECTED, timezone.now()
     else:
-        account = account_services.account_apply_info(
-            actor=actor, account=submission.account, info={**submission.info, **_images(submission)},
-            source=InfoSource.CHANGE, reference=reference)
-        for each in identities:
-            account_services.identity_add(actor=actor, account=account, identity=each)
-        lift_corrections_after_passing_change(actor=actor, account=account)
-    submission.account, submission.status, submission.decided_at = account, status, timezone.now()
-    return account
-
-
-@transaction.atomic
-def submission_apply(*, actor, submission: Submission) -> Submission:
-    """A reviewer approved the submission: apply it now and tell the account holder."""
-    from moderation.services.notices import notice_create
-
-    submission = Submission.objects.select_for_update().get(pk=submission.pk)
-    if submission.status != SubmissionStatus.PENDING:
-        raise ModerationError(_("该提交已处理"), code="illegal_transition", status=409)
-    if submission.kind == SubmissionKind.REGISTRATION and Account.objects.filter(uid=submission.uid).exists():
-        raise ModerationError(_("账号 %(uid)s 已存在") % {"uid": submission.uid}, code="duplicate", status=409)
-    _apply(actor=actor, submission=submission, status=SubmissionStatus.APPROVED)
-    submission.response = {**submission.response, "status": submission.status}
-    submission.save()
-    label = "注册" if submission.kind == SubmissionKind.REGISTRATION else "账号信息变更"
-    notice_create(account=submission.account, kind=NoticeKind.SUBMISSION_APPROVED, title=f"{label}已通过核验",
-                  body=f"您提交的{label}已通过核验并生效。", submission=submission, case=submission.case)
-    record("submission.approved", actor=actor, subject=submission, new={"uid": submission.uid})
-    return submission
-
-
-@transaction.atomic
-def submission_refuse(*, actor, submission: Submission, articles: list[str], reason: str, case=None) -> Submission:
-    """A reviewer refused the submission (不予注册或者变更): nothing is applied; the holder is told why."""
-    from moderation.services.notices import article_text, notice_create
-
-    submission = Submission.objects.select_for_update().get(pk=submission.pk)
-    if submission.status != SubmissionStatus.PENDING:
-        raise ModerationError(_("该提交已处理"), code="illegal_transition", status=409)
-    submission.status, submission.decided_at = SubmissionStatus.REFUSED, timezone.now()
-    submission.response = {**submission.response, "status": submission.status}
-    submission.save()
-    label = "注册" if submission.kind == SubmissionKind.REGISTRATION else "账号信息变更"
-    notice_create(account=submission.account, account_uid=submission.uid, kind=NoticeKind.SUBMISSION_REJECTED,
-                  title=f"{label}未通过核验", articles=articles, submission=submission, case=case,
-                  body=f"您提交的{label}违反《互联网用户账号信息管理规定》{article_text(articles)}，依据第十条不予{label}。理由：{reason}")
-    record("submission.refused", actor=actor, subject=submission, new={"articles": articles, "reason": reason})
-    return submission
+        if verified.found.pending_exists:
+            Submission.objects.filter(uid=data.uid, kind=data.kind, status=SubmissionStatus.PENDING).exclude(
+                pk=submission.pk).update(status=SubmissionStatus.SUPERSEDED, decided_at=timezone.now())
+        strict = decision == Decision.STRICT_REVIEW
+        reason = CaseReason.STRICT_REVIEW if strict else (
+            CaseReason.REGISTRATION if data.kind == SubmissionKind.REGISTRATION else CaseReason.CHANGE)
+        submission.case = case_open(actor=verified.client, reason=reason, source=f"submission:{submission.pk}",
+                                    account=verified.account, subject_uid=data.uid, findings=verified.findings,
+                                    requires_supervisor=strict)

@@ -39,6 +39,32 @@ def test_claim_next_oldest_due_first_and_skips_strict_for_moderators(make_accoun
     assert services.case_claim_next(actor=supervisor).pk == strict.pk
 
 
+def test_claim_next_takes_over_an_expired_claim_and_records_whose_it_was(make_account, moderator, moderator2):
+    case = services.case_open(actor=None, account=make_account(), reason=CaseReason.CHANGE, source="t")
+    services.case_claim(actor=moderator, case=case)
+    assert services.case_claim_next(actor=moderator2) is None  # a live claim is nobody else's to take
+    ReviewCase.objects.filter(pk=case.pk).update(claim_expires_at=timezone.now() - dt.timedelta(minutes=1))
+    taken = services.case_claim_next(actor=moderator2)
+    assert taken.pk == case.pk
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CLAIMED and case.assignee == moderator2
+    assert case.claim_expires_at > timezone.now()
+    claims = list(AuditEntry.objects.filter(event="case.claimed", subject_id=str(case.pk)).order_by("id"))
+    assert [(c.old, c.new) for c in claims] == [
+        ({"assignee": None}, {"assignee": "moderator"}),
+        ({"assignee": "moderator"}, {"assignee": "moderator2"}),
+    ]
+
+
+def test_claim_next_filters_by_reason(make_account, moderator):
+    change = services.case_open(actor=None, account=make_account(), reason=CaseReason.CHANGE, source="t")
+    complaint = services.case_open(actor=None, account=make_account(), reason=CaseReason.COMPLAINT, source="t")
+    ReviewCase.objects.filter(pk=change.pk).update(due_at=timezone.now() - dt.timedelta(hours=1))
+    assert services.case_claim_next(actor=moderator, reason=CaseReason.COMPLAINT).pk == complaint.pk
+    assert services.case_claim_next(actor=moderator, reason=CaseReason.COMPLAINT) is None
+    assert services.case_claim_next(actor=moderator).pk == change.pk
+
+
 def test_strict_case_decided_only_by_supervisor(make_account, moderator, supervisor):
     case = services.case_open(actor=None, account=make_account(), reason=CaseReason.STRICT_REVIEW, source="t",
                               requires_supervisor=True)

@@ -247,7 +247,7 @@ def test_images_of_a_submission_that_fails_to_commit_are_removed(settings, tmp_p
                                                                  monkeypatch):
     import base64
 
-    from moderation.services import cases
+    from moderation.services import pipeline
 
     settings.MEDIA_ROOT = tmp_path
     png = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
@@ -256,7 +256,7 @@ def test_images_of_a_submission_that_fails_to_commit_are_removed(settings, tmp_p
         raise RuntimeError("the database went away")
 
     make_account(uid="img1", name="小红")
-    monkeypatch.setattr(cases, "case_open", fail)
+    monkeypatch.setattr(pipeline, "case_open", fail)
     with pytest.raises(RuntimeError):
         submit("img1", {"name": "张医生"}, kind="change", avatar_b64=base64.b64encode(png).decode(),
                cover_b64=base64.b64encode(png).decode())

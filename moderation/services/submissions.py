@@ -1,0 +1,104 @@
+"""Carrying out a verified registration or change (Art 9, 10): apply it to the account registry,
+or refuse it (不予注册或者变更) and tell the holder why.
+
+Below both the pipeline (which applies an ``allow`` at once) and the review cases (whose decision
+applies or refuses the waiting submissions), so neither has to import the other.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import services as account_services
+from accounts.choices import InfoSource
+from accounts.identity import ValidatedIdentity
+from accounts.models import Account
+from core import crypto
+from core.audit import record
+from moderation.choices import NoticeKind, SubmissionKind, SubmissionStatus
+from moderation.models import Submission
+from moderation.services.errors import ModerationError
+from moderation.services.measures import lift_corrections_after_passing_change
+from moderation.services.notices import article_text, notice_create
+
+
+def _identity_of(submission: Submission) -> list[ValidatedIdentity]:
+    if not submission.identity_encrypted:
+        return []
+    details = dict(submission.identity_details)
+    org_class = details.pop("org_class", "")
+    return [ValidatedIdentity(submission.identity_method, crypto.decrypt(submission.identity_encrypted), details,
+                              org_class)]
+
+
+def _images(submission: Submission) -> dict:
+    out = {}
+    for name in ("avatar", "cover"):
+        f = getattr(submission, name)
+        if f:
+            out[name] = f.name  # the stored file is reused: no copy
+    return out
+
+
+def submission_apply_to_account(*, actor, submission: Submission, status: str,
+                                identity: ValidatedIdentity | None = None, uid_checked: bool = False) -> Account:
+    """Apply the submission's information to the registry (Art 10: only verified information goes
+    live) and mark it ``status``; the caller holds the transaction and saves the submission.
+
+    A registration creates the account, a change applies a new version of its information, adds
+    its identity and lifts the correction orders it answers (Art 17). ``identity`` is the
+    validated identity when the caller still has it (the pipeline), else it is decrypted from the
+    submission (a reviewer's approval)."""
+    reference = f"submission:{submission.pk}"
+    identities = [identity] if identity is not None else _identity_of(submission)
+    if submission.kind == SubmissionKind.REGISTRATION:
+        account = account_services.account_create(
+            actor=actor, uid=submission.uid, kind=submission.account_kind, info={**submission.info, **_images(submission)},
+            is_public_account=submission.is_public_account, identities=identities,
+            source=InfoSource.REGISTRATION, reference=reference, uid_checked=uid_checked)
+    else:
+        account = account_services.account_apply_info(
+            actor=actor, account=submission.account, info={**submission.info, **_images(submission)},
+            source=InfoSource.CHANGE, reference=reference)
+        for each in identities:
+            account_services.identity_add(actor=actor, account=account, identity=each)
+        lift_corrections_after_passing_change(actor=actor, account=account)
+    submission.account, submission.status, submission.decided_at = account, status, timezone.now()
+    return account
+
+
+@transaction.atomic
+def submission_apply(*, actor, submission: Submission) -> Submission:
+    """A reviewer approved the submission: apply it now and tell the account holder."""
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if submission.status != SubmissionStatus.PENDING:
+        raise ModerationError(_("该提交已处理"), code="illegal_transition", status=409)
+    if submission.kind == SubmissionKind.REGISTRATION and Account.objects.filter(uid=submission.uid).exists():
+        raise ModerationError(_("账号 %(uid)s 已存在") % {"uid": submission.uid}, code="duplicate", status=409)
+    submission_apply_to_account(actor=actor, submission=submission, status=SubmissionStatus.APPROVED)
+    submission.response = {**submission.response, "status": submission.status}
+    submission.save()
+    label = "注册" if submission.kind == SubmissionKind.REGISTRATION else "账号信息变更"
+    notice_create(account=submission.account, kind=NoticeKind.SUBMISSION_APPROVED, title=f"{label}已通过核验",
+                  body=f"您提交的{label}已通过核验并生效。", submission=submission, case=submission.case)
+    record("submission.approved", actor=actor, subject=submission, new={"uid": submission.uid})
+    return submission
+
+
+@transaction.atomic
+def submission_refuse(*, actor, submission: Submission, articles: list[str], reason: str, case=None) -> Submission:
+    """A reviewer refused the submission (不予注册或者变更): nothing is applied; the holder is told why."""
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if submission.status != SubmissionStatus.PENDING:
+        raise ModerationError(_("该提交已处理"), code="illegal_transition", status=409)
+    submission.status, submission.decided_at = SubmissionStatus.REFUSED, timezone.now()
+    submission.response = {**submission.response, "status": submission.status}
+    submission.save()
+    label = "注册" if submission.kind == SubmissionKind.REGISTRATION else "账号信息变更"
+    notice_create(account=submission.account, account_uid=submission.uid, kind=NoticeKind.SUBMISSION_REJECTED,
+                  title=f"{label}未通过核验", articles=articles, submission=submission, case=case,
+                  body=f"您提交的{label}违反《互联网用户账号信息管理规定》{article_text(articles)}，依据第十条不予{label}。理由：{reason}")
+    record("submission.refused", actor=actor, subject=submission, new={"articles": articles, "reason": reason})
+    return submission
