@@ -28,7 +28,8 @@ def test_one_open_case_per_subject_and_reason(make_account):
     assert AuditEntry.objects.filter(event="case.source_attached", subject_id=str(a.pk)).count() == 1
 
 
-def test_claim_next_oldest_due_first_and_skips_strict_for_moderators(make_account, moderator, supervisor):
+def test_claim_next_oldest_due_first_and_skips_strict_for_moderators(claim_path, make_account, moderator,
+                                                                     supervisor):
     old = services.case_open(actor=None, account=make_account(), reason=CaseReason.CHANGE, source="t")
     strict = services.case_open(actor=None, account=make_account(), reason=CaseReason.STRICT_REVIEW, source="t",
                                 requires_supervisor=True)
@@ -39,7 +40,19 @@ def test_claim_next_oldest_due_first_and_skips_strict_for_moderators(make_accoun
     assert services.case_claim_next(actor=supervisor).pk == strict.pk
 
 
-def test_claim_next_takes_over_an_expired_claim_and_records_whose_it_was(make_account, moderator, moderator2):
+@pytest.fixture(params=["one_statement", "orm"])
+def claim_path(request, monkeypatch):
+    """claim-next is one SQL statement on PostgreSQL and the ORM elsewhere (SQLite): both must
+    behave alike, so these tests run each path on the test database."""
+    from moderation.services import cases
+
+    if request.param == "orm":
+        monkeypatch.setattr(cases, "_claim_next_in_one_statement", cases._claim_next_orm)
+    return request.param
+
+
+def test_claim_next_takes_over_an_expired_claim_and_records_whose_it_was(claim_path, make_account, moderator,
+                                                                          moderator2):
     case = services.case_open(actor=None, account=make_account(), reason=CaseReason.CHANGE, source="t")
     services.case_claim(actor=moderator, case=case)
     assert services.case_claim_next(actor=moderator2) is None  # a live claim is nobody else's to take
@@ -56,7 +69,7 @@ def test_claim_next_takes_over_an_expired_claim_and_records_whose_it_was(make_ac
     ]
 
 
-def test_claim_next_filters_by_reason(make_account, moderator):
+def test_claim_next_filters_by_reason(claim_path, make_account, moderator):
     change = services.case_open(actor=None, account=make_account(), reason=CaseReason.CHANGE, source="t")
     complaint = services.case_open(actor=None, account=make_account(), reason=CaseReason.COMPLAINT, source="t")
     ReviewCase.objects.filter(pk=change.pk).update(due_at=timezone.now() - dt.timedelta(hours=1))
