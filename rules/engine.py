@@ -108,6 +108,51 @@ def _pair(base: int, rank: int) -> str:
     return chr(base + (rank >> 7)) + chr(0x3000 + (rank & 127))
 
 
+class _FieldText:
+    """One text field being checked, with its key-view offsets computed at most once and only
+    for a field that produced a match."""
+
+    __slots__ = ("name", "text", "cview", "bit", "_norm", "_offsets")
+
+    def __init__(self, name: str, text: str, cview: str, bit: int, norm: KeyNormaliser) -> None:
+        self.name, self.text, self.cview, self.bit, self._norm = name, text, cview, bit, norm
+        self._offsets: tuple[str, list[int], list[int]] | None = None
+
+    def offsets(self) -> tuple[str, list[int], list[int]]:
+        if self._offsets is None:
+            self._offsets = self._norm.offsets(self.text)
+        return self._offsets
+
+
+def _sort_matches(
+    raw: list[tuple[int, int, Entry, str]], bit: int
+) -> tuple[list[tuple[int, int, str]], dict[int, list[tuple[int, Entry]]], list[tuple[int, int, Entry, str]]]:
+    """Split a field's raw matches into allow-list spans, prefixes by their end, and candidates
+    that apply to this field."""
+    allows: list[tuple[int, int, str]] = []
+    prefixes: dict[int, list[tuple[int, Entry]]] = {}
+    cands: list[tuple[int, int, Entry, str]] = []
+    for s, e, entry, via in raw:
+        kind = entry.kind
+        if kind == "allow":
+            allows.append((s, e, entry.article))
+        elif kind in PREFIX_KINDS:
+            prefixes.setdefault(e, []).append((s, entry))
+        elif entry.fields & bit:
+            cands.append((s, e, entry, via))
+    return allows, prefixes, cands
+
+
+def _ruleset_version(tables: _Tables, used: Iterable[Entry]) -> str:
+    """A short hash of the engine code version, the character tables and every compiled entry."""
+    h = hashlib.sha256(ENGINE_CODE_VERSION.encode())
+    h.update(tables.digest.encode())
+    for sig in sorted(e.signature() for e in used):
+        h.update(sig.encode())
+        h.update(b"\n")
+    return h.hexdigest()[:12]
+
+
 class Engine:
     """A compiled rule set. Use `load` to make one; call `check` from any number of threads."""
 
@@ -116,6 +161,15 @@ class Engine:
         self._t = tables
         self._norm = tables.key
         self._contact = tables.contact
+        keyed = self._key_entries(entries)
+        self._build_encoding(keyed)
+        self._build_automaton(keyed)
+        #: The rule-set version: a short hash of everything compiled; same content, same id.
+        self.version: str = _ruleset_version(tables, self.entries)
+
+    def _key_entries(self, entries: list[Entry]) -> dict[str, list[tuple[Entry, str]]]:
+        """Every usable entry under its key view, plus its homophone and pinyin variants (Art 8
+        item 6: 同音、谐音); entries that normalise to fewer than two characters are problems."""
         keyed: dict[str, list[tuple[Entry, str]]] = {}
         used: list[Entry] = []
         for e in entries:
@@ -138,10 +192,12 @@ class Engine:
                 for variant in self._pinyin_variants(k, partial=e.homophone):
                     keyed.setdefault(variant, []).append((e, "pinyin"))
         self.entries: tuple[Entry, ...] = tuple(used)
+        return keyed
 
-        # Symbol pairs: Chinese characters get high parts from one range (every unified character
-        # has its own pair, lexicon characters the smallest ranks), everything else from another,
-        # so a repeated Chinese character is a repeated pair in the encoded text.
+    def _build_encoding(self, keyed: dict[str, list[tuple[Entry, str]]]) -> None:
+        """Symbol pairs: Chinese characters get high parts from one range (every unified character
+        has its own pair, lexicon characters the smallest ranks), everything else from another,
+        so a repeated Chinese character is a repeated pair in the encoded text."""
         freq = Counter(c for k in keyed for c in k)
         cjk_rank: dict[str, int] = {}
         other_rank: dict[str, int] = {}
@@ -166,6 +222,8 @@ class Engine:
         ):
             self._fused[cp]  # noqa: B018 — prefill
 
+    def _build_automaton(self, keyed: dict[str, list[tuple[Entry, str]]]) -> None:
+        """One Aho–Corasick automaton over the encoded keys; each word's value is its group id."""
         self._groups: list[tuple[int, tuple[tuple[Entry, str], ...]]] = []
         self._automaton = ahocorasick.Automaton()
         for gid, (k, items) in enumerate(keyed.items()):
@@ -174,14 +232,6 @@ class Engine:
         self._has_words = bool(keyed)
         if self._has_words:
             self._automaton.make_automaton()
-
-        h = hashlib.sha256(ENGINE_CODE_VERSION.encode())
-        h.update(tables.digest.encode())
-        for sig in sorted(e.signature() for e in used):
-            h.update(sig.encode())
-            h.update(b"\n")
-        #: The rule-set version: a short hash of everything compiled; same content, same id.
-        self.version: str = h.hexdigest()[:12]
 
     # -- public API ------------------------------------------------------------------------------
 
@@ -288,6 +338,7 @@ class Engine:
     def _check_field(
         self, fname: str, text: str, ctx: Context, info: Info, org_key: str, out: list[Finding]
     ) -> None:
+        """Scan one text field; a field with no match costs two translates and three scans."""
         bit = FIELD_BITS[fname]
         raw: list[tuple[int, int, Entry, str]] = []
         if self._has_words:
@@ -304,75 +355,98 @@ class Engine:
         numeric = claims.scan(text)
         if not raw and not contacts and not numeric:
             return
+        allows, prefixes, cands = _sort_matches(raw, bit)
+        if not cands and not contacts and not numeric:
+            return  # only allow-list spans and prefixes (a place, a country) matched
+        field = _FieldText(fname, text, cview, bit, self._norm)
+        found: list[Finding] = []
+        if cands:
+            pre = self._lexicon_candidates(cands, prefixes, ctx, info, bit)
+            found = self._channel_findings(field, cands, allows)
+            kept = self._claimed_candidates(field, pre, allows, org_key, ctx)
+            found += self._lexicon_findings(field, kept)
+        found += [
+            self._finding("8.6", f"contact.{c.kind}", fname, text, c.start, c.end, CONTACT_TEXT[c.kind],
+                          c.evasion, "reject")
+            for c in contacts
+        ]
+        for cs, ce, kind in numeric:
+            what = "夸大减肥效果" if kind == "slim" else "夸大收益承诺"
+            found.append(self._finding("8.7", f"pattern.{kind}", fname, text, cs, ce, what, [], "reject"))
+        out.extend(_dedupe(found))
 
-        allows: list[tuple[int, int, str]] = []
-        prefixes: dict[int, list[tuple[int, Entry]]] = {}
-        cands: list[tuple[int, int, Entry, str]] = []
-        for s, e, entry, via in raw:
-            kind = entry.kind
-            if kind == "allow":
-                allows.append((s, e, entry.article))
-            elif kind in PREFIX_KINDS:
-                prefixes.setdefault(e, []).append((s, entry))
-            elif entry.fields & bit:
-                cands.append((s, e, entry, via))
-
+    def _lexicon_candidates(
+        self,
+        cands: list[tuple[int, int, Entry, str]],
+        prefixes: dict[int, list[tuple[int, Entry]]],
+        ctx: Context,
+        info: Info,
+        bit: int,
+    ) -> list[_Pre]:
+        """Lexicon matches that count for this account: terms and qualification claims (Art 11)
+        the account does not hold a qualification for, suffixes composed with a prefix (美国 +
+        国防部), and official claims unless the account is certified. Channels are resolved
+        separately, with the contact view."""
         pre: list[_Pre] = []
-        offsets: tuple[str, list[int], list[int]] | None = None
         for s, e, entry, via in cands:
             kind = entry.kind
             if entry.exempt and entry.exempt in ctx.qualifications:
                 continue
             if kind == "suffix":
-                found = self._compose(s, entry, prefixes)
-                if found is not None:
-                    ps, pentry = found
-                    pre.append(
-                        (
-                            ps,
-                            e,
-                            entry.article,
-                            entry.severity,
-                            f"compose.{entry.prefix}+{entry.category}",
-                            pentry.term + entry.term,
-                            entry,
-                            via,
-                            (pentry.key, entry.key),
-                        )
-                    )
-                elif entry.alone and bit & _NAME_CERT:
-                    pre.append(
-                        (
-                            s,
-                            e,
-                            entry.article,
-                            entry.alone,
-                            f"lex.{entry.category}",
-                            entry.term,
-                            entry,
-                            via,
-                            (entry.key,),
-                        )
-                    )
+                composed = self._suffix_candidate(s, e, entry, via, prefixes, bit)
+                if composed is not None:
+                    pre.append(composed)
                 continue
             if kind == "qualification" and entry.domain in ctx.qualifications:
-                continue
-            if entry.exempt and entry.exempt in ctx.qualifications:
                 continue
             if entry.uncertified and (info.certification.strip() or ctx.verified_org_name):
                 continue
             if kind == "channel":
-                continue  # resolved below, with the contact view
+                continue  # resolved by _channel_findings, with the contact view
             rule = f"{'qual' if kind == 'qualification' else 'lex'}.{entry.domain if kind == 'qualification' else entry.category}"
             pre.append((s, e, entry.article, entry.severity, rule, entry.term, entry, via, (entry.key,)))
+        return pre
 
-        channel_found: list[Finding] = []
+    def _suffix_candidate(
+        self,
+        s: int,
+        e: int,
+        entry: Entry,
+        via: str,
+        prefixes: dict[int, list[tuple[int, Entry]]],
+        bit: int,
+    ) -> _Pre | None:
+        """A suffix (部, 公安局 …) counts composed with the prefix before it, or alone in a name
+        or certification when its entry says so."""
+        found = self._compose(s, entry, prefixes)
+        if found is not None:
+            ps, pentry = found
+            return (
+                ps,
+                e,
+                entry.article,
+                entry.severity,
+                f"compose.{entry.prefix}+{entry.category}",
+                pentry.term + entry.term,
+                entry,
+                via,
+                (pentry.key, entry.key),
+            )
+        if entry.alone and bit & _NAME_CERT:
+            return (s, e, entry.article, entry.alone, f"lex.{entry.category}", entry.term, entry, via, (entry.key,))
+        return None
+
+    def _channel_findings(
+        self, field: _FieldText, cands: list[tuple[int, int, Entry, str]], allows: list[tuple[int, int, str]]
+    ) -> list[Finding]:
+        """Art 8 item 6: a messaging channel's name (微信, QQ …) followed by an id, or used to ask
+        for contact; context-only channels and homophones need one of the two."""
+        found: list[Finding] = []
+        text, cview = field.text, field.cview
         for s, e, entry, via in cands:
             if entry.kind != "channel" or _allowed(s, e, entry.article, allows):
                 continue
-            if offsets is None:
-                offsets = self._norm.offsets(text)
-            _k, starts, ends = offsets
+            _k, starts, ends = field.offsets()
             os_, oe = starts[s], ends[e - 1]
             idspan = contact.id_after(cview, oe)
             asked = contact.solicited(cview, os_, oe)
@@ -388,10 +462,16 @@ class Engine:
             severity = "reject" if idspan else entry.severity
             end = idspan[1] if idspan else oe
             what = f"{entry.term}（联系方式）" if idspan else entry.term
-            channel_found.append(
-                self._finding("8.6", f"contact.{entry.category}", fname, text, os_, end, what, tags, severity)
+            found.append(
+                self._finding("8.6", f"contact.{entry.category}", field.name, text, os_, end, what, tags, severity)
             )
+        return found
 
+    def _claimed_candidates(
+        self, field: _FieldText, pre: list[_Pre], allows: list[tuple[int, int, str]], org_key: str, ctx: Context
+    ) -> list[_Pre]:
+        """Drop allow-listed matches, a verified organisation's own name (Art 7), and in free text
+        an organisation's name that is mentioned rather than claimed (Art 8 items 2–5)."""
         kept: list[_Pre] = []
         for p in pre:
             s, e, article, _sev, _rule, _term, entry, _via, parts = p
@@ -400,47 +480,24 @@ class Engine:
             if article in _IMPERSONATION:
                 if org_key and self._own_name(entry, parts, org_key, ctx):
                     continue
-                if not bit & _NAME_CERT:
-                    if offsets is None:
-                        offsets = self._norm.offsets(text)
-                    if not _claimed(offsets[0], s, e):
-                        continue
+                if not field.bit & _NAME_CERT and not _claimed(field.offsets()[0], s, e):
+                    continue
             kept.append(p)
+        return kept
 
-        field_findings: list[Finding] = list(channel_found)
-        if kept:
-            if offsets is None:
-                offsets = self._norm.offsets(text)
-            _k, starts, ends = offsets
-            for s, e, article, severity, rule, term, _entry, via, _parts in kept:
-                os_, oe = starts[s], ends[e - 1]
-                tags = self._norm.evasions(text, os_, oe, term)
-                if via and via not in tags:
-                    tags.append(via)
-                field_findings.append(
-                    self._finding(article, rule, fname, text, os_, oe, term, tags, severity)
-                )
-        for c in contacts:
-            severity = "reject"
-            field_findings.append(
-                self._finding(
-                    "8.6",
-                    f"contact.{c.kind}",
-                    fname,
-                    text,
-                    c.start,
-                    c.end,
-                    CONTACT_TEXT[c.kind],
-                    c.evasion,
-                    severity,
-                )
-            )
-        for cs, ce, kind in numeric:
-            what = "夸大减肥效果" if kind == "slim" else "夸大收益承诺"
-            field_findings.append(
-                self._finding("8.7", f"pattern.{kind}", fname, text, cs, ce, what, [], "reject")
-            )
-        out.extend(_dedupe(field_findings))
+    def _lexicon_findings(self, field: _FieldText, kept: list[_Pre]) -> list[Finding]:
+        """Findings of the kept lexicon matches, in the original text's coordinates."""
+        if not kept:
+            return []
+        _k, starts, ends = field.offsets()
+        found: list[Finding] = []
+        for s, e, article, severity, rule, term, _entry, via, _parts in kept:
+            os_, oe = starts[s], ends[e - 1]
+            tags = self._norm.evasions(field.text, os_, oe, term)
+            if via and via not in tags:
+                tags.append(via)
+            found.append(self._finding(article, rule, field.name, field.text, os_, oe, term, tags, severity))
+        return found
 
     def _org_core(self, org_key: str) -> str:
         """A registered name without its divisions and organisation-form words (Art 7)."""
