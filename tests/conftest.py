@@ -26,6 +26,21 @@ def pytest_configure(config):
     settings.API_CALL_BATCH_ROWS = 1
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``postgres`` use what only PostgreSQL has (advisory locks, sequences, JSON
+    containment, concurrent writers, a server process sharing the test database). The
+    PostgreSQL run (make test) runs them all; the SQLite run (make test-sqlite, embedded mode)
+    skips them and says why."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason=f"needs PostgreSQL; this run is on {connection.vendor} (make test runs it)")
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            item.add_marker(skip)
+
+
 PASSWORD = "test-pass-123"  # noqa: S105
 
 

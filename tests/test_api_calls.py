@@ -77,6 +77,7 @@ def test_a_deactivated_client_is_refused_once_its_cached_row_expires(client, pla
     assert _get(client, token, "/api/v1/accounts/a").status_code == 401
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_server_worker_that_stops_writes_its_waiting_rows():
     """granian's forked workers end through multiprocessing, which skips atexit handlers."""

@@ -149,6 +149,7 @@ def test_a_rolled_back_entry_does_not_move_the_cached_tail():
     assert verify_chain()[1] is None
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_commit_callback_that_writes_an_entry_sees_the_committed_tail():
     """An in-process job runs as a commit callback; registered before the transaction's own
@@ -167,6 +168,7 @@ def test_a_commit_callback_that_writes_an_entry_sees_the_committed_tail():
     assert verify_chain()[1] is None
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_rolled_back_savepoint_does_not_advance_the_tail():
     from django.db import connection
@@ -184,6 +186,7 @@ def test_a_rolled_back_savepoint_does_not_advance_the_tail():
     assert verify_chain()[1] is None
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_stale_cached_tail_fails_once_then_heals():
     from django.db import IntegrityError, connection
@@ -196,6 +199,7 @@ def test_a_stale_cached_tail_fails_once_then_heals():
     assert verify_chain()[1] is None
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_connections_own_different_lanes_and_fall_back_when_all_are_taken():
     import threading

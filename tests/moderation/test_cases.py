@@ -125,6 +125,7 @@ def test_note_is_recorded_and_not_in_notices(make_account, moderator):
     assert not Notice.objects.filter(body__contains="批量注册").exists()
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_claim_next_under_concurrency_never_hands_a_case_out_twice(make_account):
     assert connection.vendor == "postgresql", "the suite runs on PostgreSQL (make test)"
