@@ -1,26 +1,32 @@
-"""Trigram index for substring search on names (PostgreSQL only; skipped elsewhere)."""
+"""Trigram index for substring search on account names (the account list's ``q``).
 
-from django.db import migrations, transaction
+PostgreSQL: ``TrigramExtension`` creates pg_trgm, and fails the migration loudly when it cannot
+(the extension is missing or the migrating role may not create it) instead of leaving a database
+whose searches silently scan the whole table. SQLite has no GIN indexes: there the extension
+operation does nothing and the index is not created. The index is not in ``Account.Meta`` for
+the same reason (SQLite rebuilds a table with all its declared indexes on any later change).
+"""
 
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.operations import TrigramExtension
+from django.db import migrations
 
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    try:
-        with transaction.atomic():
-            schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-    except Exception:  # noqa: BLE001 - without the extension search still works, just slower
-        return
-    schema_editor.execute(
-        "CREATE INDEX IF NOT EXISTS account_name_trgm ON accounts_account USING gin (name gin_trgm_ops)"
-    )
+NAME_TRIGRAM = GinIndex(fields=["name"], name="account_name_trgm", opclasses=["gin_trgm_ops"])
 
 
-def backwards(apps, schema_editor):
+def add_trigram_index(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DROP INDEX IF EXISTS account_name_trgm")
+        schema_editor.add_index(apps.get_model("accounts", "Account"), NAME_TRIGRAM)
+
+
+def remove_trigram_index(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.remove_index(apps.get_model("accounts", "Account"), NAME_TRIGRAM)
 
 
 class Migration(migrations.Migration):
     dependencies = [("accounts", "0002_roles")]
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [
+        TrigramExtension(),
+        migrations.RunPython(add_trigram_index, remove_trigram_index),
+    ]
