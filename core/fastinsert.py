@@ -5,16 +5,20 @@ submission, an account, its first version and identity per registration) that co
 third of the Python time of a request. ``insert()`` keeps one statement per model and writes the
 row with the same field conversions the ORM uses (``pre_save`` for defaults, ``auto_now`` and
 files; ``get_db_prep_save`` for adaptation), through Django's cursor so query logging and test
-query counts still see it. What it leaves out: model signals (nothing in Qinglang listens to
-them on these models), expressions as field values (refused), ``db_default`` and generated
-fields (none on these models), and the check that related objects were saved first (callers
-pass saved ones). On databases without ``RETURNING`` it
-falls back to ``save(force_insert=True)``.
+query counts still see it. What it leaves out: expressions as field values (refused),
+``db_default`` and generated fields (none on these models), and the check that related objects
+were saved first (callers pass saved ones).
+
+A model whose rows must go through ``save()`` gets ``save(force_insert=True)`` instead: one that
+overrides ``save()`` (its own or an ancestor's) or has ``pre_save``/``post_save`` receivers at
+the time of the call, so adding either later can never be silently bypassed. So do databases
+without ``RETURNING``.
 """
 
 from __future__ import annotations
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.models.signals import post_save, pre_save
 
 _plans: dict[tuple, tuple[str, list]] = {}
 
@@ -32,10 +36,15 @@ def _plan(model: type[models.Model], connection, with_pk: bool) -> tuple[str, li
     return plan
 
 
+def needs_save(model: type[models.Model]) -> bool:
+    """Whether writing a row of ``model`` must run ``save()``: it overrides it or has receivers."""
+    return model.save is not models.Model.save or pre_save.has_listeners(model) or post_save.has_listeners(model)
+
+
 def insert(obj: models.Model, *, using: str = DEFAULT_DB_ALIAS) -> models.Model:
     """INSERT ``obj`` (a new instance) and set its primary key; returns ``obj``."""
     connection = connections[using]
-    if not connection.features.can_return_columns_from_insert:
+    if not connection.features.can_return_columns_from_insert or needs_save(type(obj)):
         obj.save(force_insert=True, using=using)
         return obj
     sql, fields = _plan(type(obj), connection, obj.pk is not None)

@@ -4,7 +4,8 @@ import datetime as dt
 
 import pytest
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models.signals import post_save, pre_save
 from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
 
@@ -42,6 +43,7 @@ def test_same_row_as_save_with_defaults_json_and_auto_now(settings, tmp_path):
     assert AccountInfoVersion.objects.get(pk=version.pk).data == {"name": "晚安小猫", "list": [1, "二"]}
 
 
+@pytest.mark.postgres
 def test_explicit_primary_key_is_kept():
     with connection.cursor() as cur:
         cur.execute("SELECT nextval(pg_get_serial_sequence('moderation_reviewcase', 'id'))")
@@ -66,3 +68,58 @@ def test_expressions_are_refused():
 
     with pytest.raises(TypeError, match="created_at holds an expression"):
         insert(Account(uid="expr", created_at=Now()))
+
+
+@pytest.fixture
+def save_calls(monkeypatch):
+    """Every Model.save() call, by model name (the fast path must make none)."""
+    calls = []
+    original = models.Model.save
+
+    def spy(self, *args, **kwargs):
+        calls.append(type(self).__name__)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(models.Model, "save", spy)
+    return calls
+
+
+def test_plain_models_skip_save(save_calls):
+    account = insert(Account(uid="plain"))
+    assert account.pk and save_calls == []
+
+
+@pytest.mark.parametrize("signal", [pre_save, post_save], ids=["pre_save", "post_save"])
+def test_a_model_with_receivers_is_written_by_save_so_they_run(save_calls, signal):
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append((sender, instance.uid, kwargs.get("created")))
+
+    signal.connect(receiver, sender=Account)
+    try:
+        account = insert(Account(uid="watched"))
+    finally:
+        signal.disconnect(receiver, sender=Account)
+    assert save_calls == ["Account"]
+    assert seen == [(Account, "watched", None if signal is pre_save else True)]
+    assert Account.objects.get(pk=account.pk).uid == "watched" and not account._state.adding
+    # Receivers for another model do not slow this one down.
+    signal.connect(receiver, sender=ReviewCase)
+    try:
+        insert(Account(uid="unwatched"))
+    finally:
+        signal.disconnect(receiver, sender=ReviewCase)
+    assert save_calls == ["Account"]
+
+
+def test_a_model_that_overrides_save_is_written_by_it(save_calls, monkeypatch):
+    def save(self, *args, **kwargs):
+        self.actor_label = "set by save()"
+        return models.Model.save(self, *args, **kwargs)
+
+    monkeypatch.setattr(AccountInfoVersion, "save", save)
+    account = insert(Account(uid="owner"))
+    version = insert(AccountInfoVersion(account=account, version=1, data={}, source="registration", actor_label="x"))
+    assert save_calls == ["AccountInfoVersion"]
+    assert AccountInfoVersion.objects.get(pk=version.pk).actor_label == "set by save()"
