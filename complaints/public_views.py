@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 
+from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -15,7 +16,6 @@ from complaints.choices import ComplaintSource, ComplaintStatus
 from core import workdays
 from core.clientip import client_ip
 from core.errors import ServiceError
-from core.middleware import login_exempt
 
 
 def _private(view):
@@ -28,7 +28,7 @@ def _private(view):
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 
-    return login_exempt(never_cache(wrapper))
+    return login_not_required(never_cache(wrapper))
 
 
 def _field_for(exc: ServiceError) -> str | None:

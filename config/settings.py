@@ -81,7 +81,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.ApiCallMiddleware",
-    "core.middleware.LoginRequiredByDefaultMiddleware",
+    "core.middleware.PublicPathsLoginRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -193,7 +193,8 @@ DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}
 
 NINJA_PAGINATION_PER_PAGE = 50
 
-# Public URL prefixes that need no login (Art 19: the complaint entrance is public).
+# Public URL prefixes that need no login (Art 19: the complaint entrance is public); views can
+# also opt out one by one with django.contrib.auth.decorators.login_not_required.
 PUBLIC_PATH_PREFIXES = ("/healthz", "/static/", "/api/", "/login/", "/i18n/", "/complaints/public/", "/favicon.ico")
 
 QINGLANG_WEBHOOK_URL = os.environ.get("QINGLANG_WEBHOOK_URL", "")

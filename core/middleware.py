@@ -1,11 +1,7 @@
-"""Request id and the login-by-default rule.
-
-Every page needs a staff login except the public prefixes listed in settings (health check,
-API — which has its own token auth —, login, language switch and the public complaint pages).
-"""
+"""Request id, the login-by-default rule, the API call log, NUL refusal and the staff language."""
 
 from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.middleware import LoginRequiredMiddleware
 
 from core import context
 
@@ -25,26 +21,17 @@ class RequestIdMiddleware:
             return response
 
 
-class LoginRequiredByDefaultMiddleware:
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
+class PublicPathsLoginRequiredMiddleware(LoginRequiredMiddleware):
+    """Every page needs a staff login (Django's ``LoginRequiredMiddleware``: anonymous requests
+    are redirected to ``LOGIN_URL``), except views marked ``login_not_required`` — our health
+    check and public complaint pages (Art 19), Django's login, logout and admin login — and
+    every path under ``settings.PUBLIC_PATH_PREFIXES``: the API (its own token auth), static
+    files, the language switch, whose views are not ours to decorate."""
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if getattr(view_func, "login_exempt", False):
-            return None
         if request.path.startswith(settings.PUBLIC_PATH_PREFIXES):
             return None
-        if request.user.is_authenticated:
-            return None
-        return redirect_to_login(request.get_full_path())
-
-
-def login_exempt(view):
-    view.login_exempt = True
-    return view
+        return super().process_view(request, view_func, view_args, view_kwargs)
 
 
 class ApiCallMiddleware:

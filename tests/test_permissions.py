@@ -60,3 +60,47 @@ def test_media_for_staff_only(login, moderator, nobody, settings, tmp_path):
     r = login(moderator).get("/media/images/a.png")
     assert r.status_code == 200 and r["Cache-Control"].startswith("private")
     assert login(moderator).get("/media/../../etc/passwd").status_code in (400, 404)
+
+
+# Public paths: anonymous requests reach them (never a redirect to the login page).
+PUBLIC = [
+    ("/healthz", 200),
+    ("/login/", 200),
+    ("/static/css/qinglang.css", 200),
+    ("/favicon.ico", 404),  # no such file; the browser is not sent to the login page for it
+    ("/api/v1/accounts/m1", 401),  # the API's own token auth answers
+    ("/api/docs", 200),
+    ("/i18n/setlang/?next=/complaints/public/", 302),
+    ("/complaints/public/", 200),
+    ("/complaints/public/status/", 200),
+    ("/complaints/public/process/", 200),
+    ("/admin/login/", 200),  # Django marks its admin login login_not_required
+]
+
+
+@pytest.mark.parametrize(("url", "expected"), PUBLIC, ids=[p[0] for p in PUBLIC])
+def test_public_paths_need_no_login(login, subject, url, expected):
+    response = login(None).get(url)
+    assert response.status_code == expected, url
+    assert not response.get("Location", "").startswith("/login/")
+
+
+def test_login_not_required_views_are_public_without_their_prefix(db, login, settings):
+    settings.PUBLIC_PATH_PREFIXES = ()
+    anonymous = login(None)
+    assert anonymous.get("/healthz").status_code == 200
+    assert anonymous.get("/complaints/public/process/").status_code == 200
+    assert anonymous.get("/api/v1/accounts/m1").status_code == 302  # the API relies on its prefix
+    assert anonymous.get("/accounts/").status_code == 302
+
+
+def test_a_prefix_added_in_settings_is_public(login, subject, settings):
+    settings.PUBLIC_PATH_PREFIXES = (*settings.PUBLIC_PATH_PREFIXES, "/accounts/")
+    # No login redirect; the view's own permission check still refuses an anonymous visitor.
+    assert login(None).get(f"/accounts/{subject['uid']}/").status_code == 403
+
+
+def test_a_login_redirect_keeps_the_full_path(login):
+    response = login(None).get("/accounts/?q=%E5%B0%8F%E7%8C%AB&page=2")
+    assert response.status_code == 302
+    assert response["Location"] == "/login/?next=/accounts/%3Fq%3D%25E5%25B0%258F%25E7%258C%25AB%26page%3D2"
