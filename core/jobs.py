@@ -4,6 +4,26 @@ Services call ``enqueue("app.jobs.func", id, ...)`` inside their transaction; th
 to RQ only after commit (so a worker never sees uncommitted rows, and a rolled-back change never
 sends anything). Without ``REDIS_URL`` (the embedded ``make run`` mode) the same function runs
 in-process right after commit. Job functions take ids, load, and call a service.
+
+Why not Django's own ``django.tasks`` (checked 2026-12 with Django 6.1.3): its API is the same
+shape (tasks by module path, named queues, an immediate backend), but Django ships no backend
+that runs work in another process, and the RQ backend that exists, ``django-tasks-rq`` 0.12.0
+(2026-02), does run a ``django.tasks`` task on an RQ worker under Django 6.1 (tried) but does
+not carry what this adapter gives the call sites:
+
+* retries — ``django.tasks`` has no retry option and the backend creates RQ jobs without
+  ``Retry``; complaint feedback notices (``retry=(60, 300, 1800)``) would be tried once;
+* enqueue on commit — Django 6.1's ``django.tasks`` has none (callers would wrap every
+  ``enqueue`` in ``transaction.on_commit`` again, as here), and its ``ImmediateBackend`` runs the
+  task inside ``enqueue``, i.e. before commit, where our embedded mode runs it after commit;
+* the job context — every job runs under ``context.execution("job")`` so its audit entries say
+  ``source="job"``; with ``django.tasks`` that needs a wrapper task anyway;
+* it is built on the ``django-tasks`` backport package (its own ``Task``/``TaskResult`` classes
+  beside Django's), declares support up to Django 6.0, pulls in ``rq-scheduler``, and needs every
+  worker started with ``--job-class django_tasks_rq.Job``.
+
+Adopting it would therefore change behaviour at the call sites (lost retries) for no gain; the
+adapter stays, and keeps the same names (``enqueue``, queues by name) so a later move is small.
 """
 
 from __future__ import annotations
