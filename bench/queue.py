@@ -176,11 +176,14 @@ def bench_submissions(seconds: float, threads: int, workers: int) -> None:
         cwd=ROOT, env=env, start_new_session=True)
     url = f"http://127.0.0.1:{port}/api/v1/submissions"
     try:
-        for _ in range(120):
+        started = time.monotonic()
+        while True:  # a loaded machine can take a minute or more to import and warm the workers
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)  # noqa: S310
                 break
             except OSError:
+                if time.monotonic() - started > 300:
+                    sys.exit("granian did not answer /healthz within 5 minutes")
                 time.sleep(0.5)
         run = str(int(time.time()) % 100000)
         _warm(url, token, str(int(run) + 1), workers * 4)
@@ -198,7 +201,11 @@ def bench_submissions(seconds: float, threads: int, workers: int) -> None:
         _python_load(url, token, run, seconds, threads, workers)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
 
 
 def _body(run: str, i: int) -> bytes:

@@ -177,6 +177,7 @@ MEDIA_URL = "/media/"
 
 # Request bodies: API images are base64 inside JSON, so allow a few MB; anything bigger is 413.
 # The API call log is written in batches (core.apicalls): this many rows, or after this long.
+# A process killed outright loses what is waiting; 1 writes every call before its answer.
 API_CALL_BATCH_ROWS = int(os.environ.get("QINGLANG_API_CALL_BATCH_ROWS", 50))
 API_CALL_BATCH_SECONDS = float(os.environ.get("QINGLANG_API_CALL_BATCH_SECONDS", 1.0))
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("QINGLANG_MAX_BODY_BYTES", 8 * 1024 * 1024))

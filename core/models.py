@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -84,7 +85,8 @@ class ApiCall(models.Model):
     """Every call a platform client makes (who, what, when, result) — never bodies or IPs."""
 
     client = models.ForeignKey(ApiClient, null=True, on_delete=models.SET_NULL, related_name="calls")
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # When the call was answered, set by the logger: a batch is written later (core.apicalls).
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
     method = models.CharField(max_length=8)
     path = models.CharField(max_length=300)
     status = models.PositiveSmallIntegerField()

@@ -1,4 +1,5 @@
-"""The API call log is written in batches (core.apicalls) and loses nothing on the way."""
+"""The API call log is written in batches (core.apicalls) and loses nothing on the way, short of
+a process killed outright (what that loses is said in core/apicalls.py and README)."""
 
 import time
 
@@ -30,6 +31,33 @@ def test_rows_wait_for_a_full_batch_then_are_written_together(client, platform, 
     assert apicalls.pending() == 0
     assert list(ApiCall.objects.order_by("id").values_list("path", "status", "client_id")) == [
         (f"/api/v1/accounts/{x}", 404, api_client.pk) for x in "abc"]
+
+
+def test_a_batch_is_one_insert_and_each_row_keeps_the_time_of_its_call(platform, settings):
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    settings.API_CALL_BATCH_ROWS = 100
+    api_client, _token = platform
+    answered = [timezone.now() - dt.timedelta(minutes=m) for m in (3, 2, 1)]
+    for i, at in enumerate(answered):
+        apicalls.log_call(client_id=api_client.pk, created_at=at, method="POST", path=f"/api/v1/x{i}", status=201,
+                          duration_ms=5, request_id=f"r{i}")
+    with CaptureQueriesContext(connection) as queries:
+        assert apicalls.flush() == 3
+    assert sum(q["sql"].startswith("INSERT") for q in queries.captured_queries) == 1
+    assert list(ApiCall.objects.order_by("id").values_list("created_at", flat=True)) == answered
+
+
+def test_one_row_per_batch_writes_each_call_before_its_answer(client, platform, settings):
+    settings.API_CALL_BATCH_ROWS = 1
+    api_client, token = platform
+    _get(client, token, "/api/v1/accounts/a")
+    assert apicalls.pending() == 0
+    assert list(ApiCall.objects.values_list("path", "client_id")) == [("/api/v1/accounts/a", api_client.pk)]
 
 
 def test_unauthenticated_calls_are_logged_without_a_client(db, client, settings):
