@@ -9,7 +9,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/qinglang
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: install run serve worker cron test lint services browser bench clean
+.PHONY: install run serve worker cron test test-sqlite lint services browser bench clean
 
 $(BIN)/uv:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 12) else "Python 3.12 is required (pyenv: .python-version selects it)")'
@@ -43,6 +43,11 @@ browser:
 test: install services browser
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) QINGLANG_JOBS_SYNC=1 \
 		$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+# The same suite in embedded mode (SQLite in memory, jobs in-process: what `make run` gives a new
+# user). Tests marked `postgres` are skipped with the reason; `make test` runs them.
+test-sqlite: install browser
+	env -u DATABASE_URL -u REDIS_URL -u QINGLANG_JOBS_SYNC $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
