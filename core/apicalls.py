@@ -1,9 +1,10 @@
 """The platform API's call log (who called what, when, with what status — never bodies, tokens
 or IPs), written in batches with ``bulk_create``.
 
-Writing one row per call costs each API request a commit of its own. Measured on the 2-core
-development machine (2026-12-02, loaded): 10–12 ms per call for that commit, a registration
-through the full stack 70 ms instead of 55 ms (+28 %); asynchronous commit still cost 5 ms.
+Writing one row per call costs each API request a commit of its own. Measured with
+``bench/api_call_log.py`` on the 2-core development machine (2026-12-02, heavily loaded, two
+runs): 10–18 ms per call for that commit against 0.4–0.6 ms in batches, a registration through
+the full stack 1.28× and 1.85× as long (medians; asynchronous commit still cost 5 ms a call).
 So rows are buffered per process and written together once ``API_CALL_BATCH_ROWS`` rows are
 waiting (default 50) or the oldest has waited ``API_CALL_BATCH_SECONDS`` (default 1 s; a timer
 covers a process that goes quiet), and when the process exits normally or is stopped with

@@ -167,3 +167,32 @@ def chromium():
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def flat_query_count(django_assert_max_num_queries):
+    """Zulip's ``assert_database_query_count`` for a page: ``check(client, url, add_row, budget=)``
+    measures the page with one row and with twenty-one; the counts must be equal and within the
+    budget, and ``shows(i)`` (if given) must find every row on the page."""
+    more = 20
+
+    def check(client, url, add_row, *, budget: int, shows=None):
+        # Each measured request follows a warming one: per-process caches (permissions, pause
+        # switches, the compiled rule set after a term changed) refill once, not per row.
+        add_row(0)
+        assert client.get(url).status_code == 200
+        with django_assert_max_num_queries(budget) as one:
+            assert client.get(url).status_code == 200
+        for i in range(1, more + 1):
+            add_row(i)
+        assert client.get(url).status_code == 200
+        with django_assert_max_num_queries(budget) as many:
+            response = client.get(url)
+            assert response.status_code == 200
+        assert len(many) == len(one), "\n".join(q["sql"] for q in many.captured_queries)
+        if shows is not None:  # the rows are on the page, so the count covers rendering them
+            html = response.content.decode()
+            assert all(shows(i) in html for i in range(more + 1))
+        return response
+
+    return check

@@ -196,3 +196,27 @@ def test_evidence_served_to_staff_only_with_safe_headers(login, moderator, targe
     assert r.status_code == 200 and r["Content-Type"] == "image/png" and "no-store" in r["Cache-Control"]
     assert r["X-Content-Type-Options"] == "nosniff"
     assert login(moderator).get(f"/complaints/{c.pk + 1}/evidence/{ev.pk}/").status_code == 404
+
+
+def test_detail_query_count_does_not_grow_with_duplicates(login, moderator, target, file_complaint, flat_query_count):
+    c = file_complaint(contact="13800138000")
+
+    def add_row(i):
+        file_complaint(description=f"重复投诉第{i}次，同一账号。")
+
+    flat_query_count(login(moderator), f"/complaints/{c.pk}/", add_row, budget=20)
+
+
+def test_alerts_query_count_is_flat(login, supervisor, make_account, file_complaint, flat_query_count):
+    from django.utils import timezone
+
+    from complaints.choices import DeadlineKind, SlaFlag
+    from complaints.models import SlaAlert
+
+    def add_row(i):
+        make_account(uid=f"late-{i}")
+        complaint = file_complaint(target=f"late-{i}")
+        SlaAlert.objects.create(complaint=complaint, deadline=DeadlineKind.ACCEPT, level=SlaFlag.OVERDUE,
+                                due_at=timezone.now())
+
+    flat_query_count(login(supervisor), "/complaints/alerts/", add_row, budget=10)
