@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0003_audit_lanes'),
+        ('core', '0004_holiday_year'),
     ]
 
     operations = [
