@@ -20,15 +20,18 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("投诉举报")
 
     def ready(self):
-        from complaints import demo, events, panels, receivers
+        from complaints import demo, events, panels, receivers, webhooks
         from complaints.services import recompute
         from core import registry
+        from core.webhooks.signals import delivery_changed
         from moderation import signals as moderation_signals
 
         for role, perms in PERMISSIONS.items():
             registry.register_role_permissions(role, perms)
         registry.register_events(events.EVENT_LABELS, events.EVENT_GROUPS)
-        registry.register_api_scopes({"complaints:write": _("转交投诉举报")})
+        registry.register_api_scopes({"complaints:write": _("转交投诉举报，接收处理结果反馈")})
+        registry.register_webhook_events(*webhooks.EVENT_TYPES)
+        delivery_changed.connect(webhooks.on_delivery_changed, dispatch_uid="complaints.webhooks.delivery_changed")
         # Evidence files (complaints/evidence/…) register no media prefix: they are served only by
         # the complaint's own permission-checked evidence view.
         registry.register_nav("complaints:complaint_list", _("投诉举报"), "complaints.view_complaint", order=60)

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 import logging
-import urllib.error
-import urllib.request
 
 from django.conf import settings
 from django.utils import timezone
@@ -55,42 +50,24 @@ def sweep_deadlines() -> dict:
         return dict(counts)
 
 
-def _sign(secret: str, body: bytes) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-
-
 def deliver_notice(notice_id: int) -> str:
-    """Send one feedback notice. Platform: signed webhook to the client that forwarded the report.
-    Contact: through ``COMPLAINTS_CONTACT_SENDER`` (a dotted path to ``fn(contact, body)``) if the
-    deployment has an SMS/e-mail gateway; without one the notice waits on the status page."""
-    notice = ComplainantNotice.objects.select_related("complaint", "complaint__api_client").get(pk=notice_id)
-    if notice.status == NoticeStatus.SENT:
+    """Send one feedback notice to the contact given, through ``COMPLAINTS_CONTACT_SENDER`` (a
+    dotted path to ``fn(contact, body)``) if the deployment has an SMS/e-mail gateway; without
+    one the notice waits on the status page. Platform notices are webhook events delivered by
+    core.webhooks (a job queued for one before that, on an upgrade, has nothing left to do)."""
+    notice = ComplainantNotice.objects.select_related("complaint").get(pk=notice_id)
+    if notice.status == NoticeStatus.SENT or notice.channel == NoticeChannel.PLATFORM:
         return notice.status
     complaint = notice.complaint
     notice.attempts += 1
     try:
-        if notice.channel == NoticeChannel.PLATFORM:
-            client = complaint.api_client
-            if client is None or not client.webhook_url.startswith(("https://", "http://")):
-                notice.status, notice.last_error = NoticeStatus.NO_GATEWAY, "客户端未配置回调地址（可用 GET /api/v1/complaints/{code} 查询）"
-            else:
-                body = json.dumps({"event": "complaint.feedback", "tracking_code": complaint.tracking_code,
-                                   "external_ref": complaint.external_ref, "status": complaint.status,
-                                   "outcome": notice.body}, ensure_ascii=False).encode()
-                request = urllib.request.Request(client.webhook_url, data=body, method="POST", headers={  # noqa: S310
-                    "Content-Type": "application/json", "X-Qinglang-Event": "complaint.feedback",
-                    "X-Qinglang-Signature": _sign(client.webhook_secret, body)})
-                with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - configured URL
-                    response.read(1024)
-                notice.status, notice.sent_at, notice.last_error = NoticeStatus.SENT, timezone.now(), ""
+        sender_path = getattr(settings, "COMPLAINTS_CONTACT_SENDER", "")
+        if not sender_path:
+            notice.status, notice.last_error = NoticeStatus.NO_GATEWAY, "未配置短信/邮件通道"
         else:
-            sender_path = getattr(settings, "COMPLAINTS_CONTACT_SENDER", "")
-            if not sender_path:
-                notice.status, notice.last_error = NoticeStatus.NO_GATEWAY, "未配置短信/邮件通道"
-            else:
-                import_string(sender_path)(crypto.decrypt(complaint.contact_encrypted), notice.body)
-                notice.status, notice.sent_at, notice.last_error = NoticeStatus.SENT, timezone.now(), ""
-    except (urllib.error.URLError, OSError, ValueError) as exc:
+            import_string(sender_path)(crypto.decrypt(complaint.contact_encrypted), notice.body)
+            notice.status, notice.sent_at, notice.last_error = NoticeStatus.SENT, timezone.now(), ""
+    except (OSError, ValueError) as exc:
         notice.status, notice.last_error = NoticeStatus.FAILED, f"{type(exc).__name__}"[:300]
         notice.save()
         log.warning("complaint notice %s failed (attempt %d)", notice.pk, notice.attempts)

@@ -236,7 +236,8 @@ class SlaAlert(models.Model):
 
 class ComplainantNotice(models.Model):
     """Feedback sent to the complainant beyond the status page: back through the platform for
-    forwarded reports (signed webhook), or to the contact given (needs an outbound gateway)."""
+    forwarded reports (a ``complaint.feedback`` webhook event), or to the contact given (needs an
+    outbound gateway)."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="notices")
     channel = models.CharField(max_length=10, choices=NoticeChannel.choices)
@@ -246,6 +247,9 @@ class ComplainantNotice(models.Model):
     last_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Platform channel: its ``complaint.feedback`` webhook event (core.webhooks delivers it).
+    webhook_event = models.OneToOneField("core.WebhookEvent", null=True, blank=True, on_delete=models.SET_NULL,
+                                         related_name="complainant_notice")
 
     class Meta:
         ordering = ["-id"]

@@ -12,3 +12,6 @@ register(run_job, queue_name="low", args=("accounts.jobs.expire_qualifications",
 register(run_job, queue_name="default", args=("moderation.jobs.sweep",), interval=300, name="moderation_sweep")
 register(run_job, queue_name="default", args=("complaints.jobs.sweep_deadlines",), cron="*/15 * * * *",
          name="complaints_sweep_deadlines")
+# The webhook safety net: RQ registry maintenance, and retries whose booked job never ran (each
+# retry is otherwise its own job booked with enqueue_in at the documented time).
+register(run_job, queue_name="default", args=("core.webhooks.jobs.sweep",), interval=300, name="webhooks_sweep")

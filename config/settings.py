@@ -198,8 +198,22 @@ NINJA_PAGINATION_PER_PAGE = 50
 # also opt out one by one with django.contrib.auth.decorators.login_not_required.
 PUBLIC_PATH_PREFIXES = ("/healthz", "/static/", "/api/", "/login/", "/i18n/", "/complaints/public/", "/favicon.ico")
 
-QINGLANG_WEBHOOK_URL = os.environ.get("QINGLANG_WEBHOOK_URL", "")
-QINGLANG_WEBHOOK_SECRET = os.environ.get("QINGLANG_WEBHOOK_SECRET", "")
+# Outbound webhooks (core/webhooks, docs/integration.md). Production accepts only https:// URLs;
+# URLs resolving to loopback, private, link-local, reserved or cloud-metadata addresses are refused
+# unless QINGLANG_WEBHOOK_ALLOW_NETWORKS names them (comma-separated addresses or networks).
+WEBHOOK_REQUIRE_HTTPS = os.environ.get("QINGLANG_WEBHOOK_REQUIRE_HTTPS", "1" if PRODUCTION else "0") == "1"
+WEBHOOK_ALLOWED_NETWORKS = parse_networks(os.environ.get("QINGLANG_WEBHOOK_ALLOW_NETWORKS", ""),
+                                          setting="QINGLANG_WEBHOOK_ALLOW_NETWORKS")
+# Seconds from a failed attempt to the next: 10 s, 1 min, 5 min, 30 min, 2 h (six attempts in all).
+WEBHOOK_RETRY_SECONDS = [int(s) for s in os.environ.get("QINGLANG_WEBHOOK_RETRY_SECONDS",
+                                                        "10,60,300,1800,7200").split(",") if s.strip()]
+WEBHOOK_CONNECT_TIMEOUT = 3.0
+WEBHOOK_READ_TIMEOUT = 10.0
+WEBHOOK_MAX_RESPONSE_BYTES = 4096
+# A "sending" attempt older than this died with its process (no attempt can take this long).
+WEBHOOK_ATTEMPT_STALE_SECONDS = 120
+# The sweep queues a delivery whose booked retry is this late.
+WEBHOOK_SWEEP_GRACE_SECONDS = 60
 
 LOGGING = {
     "version": 1,

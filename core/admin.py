@@ -33,7 +33,8 @@ class JobRunAdmin(ReadOnlyAdmin):
 
 @admin.register(ApiClient)
 class ApiClientAdmin(ReadOnlyAdmin):
-    """Clients are created with ``manage.py create_api_client`` (audited); the secret is never shown."""
+    """Clients are managed on the back office's client pages or created with ``manage.py
+    create_api_client`` (both audited); tokens and secrets are never shown here."""
 
     list_display = ("name", "token_prefix", "scopes", "is_active", "webhook_url", "last_used_at")
-    exclude = ("token_hash", "webhook_secret")
+    exclude = ("token_hash", "previous_token_hash", "webhook_secret_encrypted", "previous_webhook_secret_encrypted")

@@ -15,7 +15,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 
-def parse_networks(value: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+def parse_networks(value: str, *, setting: str = "QINGLANG_TRUSTED_PROXIES",
+                   ) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
     nets = []
     for item in (part.strip() for part in value.split(",")):
         if not item:
@@ -23,7 +24,7 @@ def parse_networks(value: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Ne
         try:
             nets.append(ipaddress.ip_network(item, strict=False))
         except ValueError as exc:
-            raise ImproperlyConfigured(f"QINGLANG_TRUSTED_PROXIES: {item!r} is not an address or network") from exc
+            raise ImproperlyConfigured(f"{setting}: {item!r} is not an address or network") from exc
     return tuple(nets)
 
 

@@ -12,6 +12,14 @@ from core.registry import registry
 
 EVENT_LABELS = {
     "api_client.created": _("创建接口客户端"),
+    "api_client.updated": _("修改接口客户端"),
+    "api_client.token_rotated": _("轮换接口令牌"),
+    "api_client.token_revoked": _("吊销接口令牌"),
+    "api_client.secret_rotated": _("轮换回调签名密钥"),
+    "api_client.disabled": _("停用接口客户端"),
+    "api_client.enabled": _("启用接口客户端"),
+    "api_client.test_sent": _("发送测试事件"),
+    "api_client.redelivered": _("重新投递回调事件"),
     "holiday.deleted": _("删除节假日"),
     "holiday.set": _("设置节假日"),
 }

@@ -79,3 +79,75 @@ def enqueue(path: str, *args: Any, queue: str = "default", retry: tuple[int, ...
     if queue not in QUEUES:
         raise ValueError(f"unknown queue {queue!r}")
     transaction.on_commit(lambda: _submit(path, args, kwargs, queue, retry), robust=True)
+
+
+def enqueue_in(seconds: float, path: str, *args: Any, queue: str = "default", **kwargs: Any) -> None:
+    """Run ``path(*args)`` about ``seconds`` from now, on a worker started ``--with-scheduler``.
+
+    Booked after the current transaction commits. Without an asynchronous RQ (the embedded mode,
+    or tests running jobs inline) nothing is booked: the sweep that owns the work is the only
+    clock there.
+    """
+    if queue not in QUEUES:
+        raise ValueError(f"unknown queue {queue!r}")
+    if not uses_rq() or settings.JOBS_SYNC:
+        return
+
+    def book():
+        import datetime as dt
+
+        import django_rq
+
+        django_rq.get_queue(queue).enqueue_in(dt.timedelta(seconds=seconds), run_job, path, *args, **kwargs)
+
+    transaction.on_commit(book, robust=True)
+
+
+def current_job_id() -> str:
+    """The id of the RQ job running this code ("" outside one)."""
+    if not uses_rq():
+        return ""
+    from rq import get_current_job
+
+    job = get_current_job()
+    return job.id if job is not None else ""
+
+
+def job_has_ended(job_id: str) -> bool:
+    """Whether an RQ job is over (finished, failed, stopped, cancelled, or gone from Redis): work
+    it recorded as started and never finished died with it. A started job whose worker vanished
+    counts once RQ's registry maintenance (``clean_abandoned``) has moved it to failed."""
+    import django_rq
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job, JobStatus
+
+    try:
+        status = Job.fetch(job_id, connection=django_rq.get_connection(QUEUES[0])).get_status()
+    except NoSuchJobError:
+        return True
+    return status not in (JobStatus.STARTED, JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED)
+
+
+def clean_abandoned() -> list[str]:
+    """RQ registry maintenance: jobs whose worker died mid-job (still "started" past their
+    timeout) move to the failed registry, dead workers leave the worker registry. Returns what
+    each abandoned job was (``path args``), for the sweep's record and the log."""
+    if not uses_rq():
+        return []
+    import django_rq
+    from rq.job import Job, JobStatus
+    from rq.registry import StartedJobRegistry, clean_registries
+    from rq.worker_registration import clean_worker_registry
+
+    abandoned = []
+    for name in QUEUES:
+        queue = django_rq.get_queue(name)
+        started = StartedJobRegistry(queue=queue)
+        for job in Job.fetch_many(started.get_expired_job_ids(), connection=queue.connection):
+            if job is not None and job.get_status(refresh=False) == JobStatus.STARTED:
+                described = " ".join(str(a) for a in job.args)[:200]
+                abandoned.append(f"{name}: {described}")
+                log.warning("abandoned job %s on queue %s: %s", job.id, name, described)
+        clean_registries(queue)
+        clean_worker_registry(queue)
+    return abandoned

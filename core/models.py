@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -55,30 +57,49 @@ class AuditEntry(models.Model):
 
 
 class ApiClient(models.Model):
-    """A platform service that calls the JSON API with its own token and scopes.
+    """A platform service that calls the JSON API with its own token and scopes, and receives
+    events (notices to account holders, decisions, measures, complaint feedback) by webhook.
 
-    Only a SHA-256 of the token is stored; the token is shown once when the client is created.
+    Only a SHA-256 of the token is stored; the token is shown once, when it is issued. A rotated
+    token may keep working for an overlap period (``previous_token_*``) so the platform can roll
+    it out without a gap; a revoked token stops at once. The webhook signing secret (Standard
+    Webhooks ``whsec_…``) must be readable to sign, so it is stored encrypted with the field key
+    (``core.crypto``) and shown once too; after a rotation the previous secret also signs until
+    ``previous_webhook_secret_expires_at``.
     """
 
     name = models.CharField(_("名称"), max_length=100, unique=True)
     token_prefix = models.CharField(max_length=12, db_index=True)
     token_hash = models.CharField(max_length=64, unique=True)
+    token_rotated_at = models.DateTimeField(null=True, blank=True)
+    token_revoked_at = models.DateTimeField(null=True, blank=True)
+    previous_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    previous_token_expires_at = models.DateTimeField(null=True, blank=True)
     scopes = models.JSONField(default=list)
     is_active = models.BooleanField(_("启用"), default=True)
-    webhook_url = models.URLField(_("通知回调地址"), blank=True)
-    webhook_secret = models.CharField(max_length=128, blank=True)
+    webhook_url = models.URLField(_("通知回调地址"), max_length=500, blank=True)
+    # Event types this client wants (empty: every type its scopes allow).
+    webhook_events = models.JSONField(_("订阅的事件"), default=list, blank=True)
+    webhook_secret_encrypted = models.TextField(blank=True)
+    webhook_secret_rotated_at = models.DateTimeField(null=True, blank=True)
+    previous_webhook_secret_encrypted = models.TextField(blank=True)
+    previous_webhook_secret_expires_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("平台接口客户端")
         verbose_name_plural = _("平台接口客户端")
+        permissions = [("manage_apiclient", _("管理接口客户端（令牌、签名密钥、回调）"))]
 
     def __str__(self) -> str:
         return self.name
 
     def has_scope(self, scope: str) -> bool:
         return scope in self.scopes or "*" in self.scopes
+
+    def wants_event(self, event_type: str) -> bool:
+        return not self.webhook_events or event_type in self.webhook_events
 
 
 class ApiCall(models.Model):
@@ -95,6 +116,8 @@ class ApiCall(models.Model):
 
     class Meta:
         ordering = ["-id"]
+        # The client page lists a client's latest calls among millions of rows.
+        indexes = [models.Index(fields=["client", "-id"], name="apicall_client_idx")]
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} {self.status}"
@@ -192,3 +215,93 @@ class HolidayYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.get_status_display()}"
+class WebhookEvent(models.Model):
+    """One event told to platform clients by webhook (a Standard Webhooks *message*).
+
+    ``event_id`` is the ``webhook-id`` header and the body's ``id``: the same on every attempt
+    and for every client, so a receiver drops duplicates by it (delivery is at-least-once).
+    ``type`` is a stable key (``notice.created``, ``complaint.feedback`` …) declared by the app
+    that sends it (``core.registry.register_webhook_events``); ``data`` is the body's ``data``.
+    Stored only when at least one client is to receive it.
+    """
+
+    event_id = models.CharField(max_length=40, unique=True)
+    type = models.CharField(max_length=60, db_index=True)
+    data = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.event_id}"
+
+    def payload(self) -> dict:
+        """The JSON body sent to receivers (the spec's recommended ``type``/``timestamp``/``data``)."""
+        return {"id": self.event_id, "type": self.type,
+                "timestamp": self.created_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+                "data": self.data}
+
+
+class WebhookDelivery(models.Model):
+    """An event on its way to one client: its state and when it is next due (retries on the
+    schedule ``WEBHOOK_RETRY_SECONDS``); each attempt is a ``WebhookAttempt``."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待发送")
+        SENDING = "sending", _("发送中")
+        DELIVERED = "delivered", _("已送达")
+        RETRYING = "retrying", _("失败，等待重试")
+        GIVEN_UP = "given_up", _("已放弃")
+
+    event = models.ForeignKey(WebhookEvent, on_delete=models.CASCADE, related_name="deliveries")
+    client = models.ForeignKey(ApiClient, on_delete=models.PROTECT, related_name="webhook_deliveries")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempt_count = models.PositiveSmallIntegerField(default=0)
+    # When the next attempt (or, while one is sending, the check on it) is due; None when done.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error_code = models.CharField(max_length=20, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [models.UniqueConstraint(fields=["event", "client"], name="uniq_webhook_delivery")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="webhook_due_idx"),
+            models.Index(fields=["client", "-id"], name="webhook_client_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} → {self.client_id} {self.status}"
+
+
+class WebhookAttempt(models.Model):
+    """One HTTP attempt of a delivery, written *before* the request is sent (``sending``) so an
+    attempt whose process died after sending is visible as ``interrupted``, not lost."""
+
+    class Outcome(models.TextChoices):
+        SENDING = "sending", _("发送中")
+        SUCCEEDED = "succeeded", _("成功")
+        FAILED = "failed", _("失败")
+        INTERRUPTED = "interrupted", _("中断（发送后未记录结果）")
+
+    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempts")
+    number = models.PositiveSmallIntegerField()
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, default=Outcome.SENDING)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    error_code = models.CharField(max_length=20, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+    response_excerpt = models.TextField(blank=True)
+    job_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["delivery", "number"], name="uniq_webhook_attempt")]
+
+    def __str__(self) -> str:
+        return f"{self.delivery_id} #{self.number} {self.outcome}"

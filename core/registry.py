@@ -41,6 +41,21 @@ class Panel:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class WebhookEventType:
+    """An event type platform clients can receive by webhook (``core.webhooks``).
+
+    ``scope``: the API scope a client needs to receive it (None: only sent to one named client,
+    such as the test event or a complaint's feedback to the client that forwarded it).
+    ``example``: the ``data`` of a typical event, for the docs and the back office.
+    """
+
+    type: str
+    label: Any
+    scope: str | None
+    example: dict = field(default_factory=dict)
+
+
 @dataclass
 class Registry:
     nav: dict[str, NavItem] = field(default_factory=dict)
@@ -65,6 +80,8 @@ class Registry:
     media_prefixes: dict[str, str] = field(default_factory=dict)
     # platform API scopes: scope ("accounts:read") -> words shown when a client is created
     api_scopes: dict[str, Any] = field(default_factory=dict)
+    # webhook event types ("notice.created") -> WebhookEventType
+    webhook_events: dict[str, WebhookEventType] = field(default_factory=dict)
 
 
 registry = Registry()
@@ -144,3 +161,8 @@ def media_permission(path: str) -> str | None:
 
 def register_api_scopes(scopes: dict[str, Any]) -> None:
     registry.api_scopes.update(scopes)
+
+
+def register_webhook_events(*types: WebhookEventType) -> None:
+    for event_type in types:
+        registry.webhook_events[event_type.type] = event_type

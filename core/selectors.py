@@ -2,7 +2,7 @@
 
 from django.db import connection
 
-from core.models import AuditEntry
+from core.models import ApiCall, ApiClient, AuditEntry, WebhookDelivery
 
 
 def audit_list(*, user):
@@ -27,3 +27,21 @@ def estimated_count(table: str) -> int:
             cur.execute(f"SELECT count(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608 - quoted name
             return cur.fetchone()[0]
     return estimate
+
+
+def api_client_list():
+    return ApiClient.objects.order_by("name")
+
+
+def api_client_calls(client, *, limit: int = 50):
+    """The client's latest API calls (served by apicall_client_idx)."""
+    return list(ApiCall.objects.filter(client=client).order_by("-id")[:limit])
+
+
+def api_client_deliveries(client, *, failing: bool = False, limit: int = 50):
+    """The client's latest webhook deliveries with their events and attempts; ``failing``: only
+    those retrying or given up."""
+    qs = WebhookDelivery.objects.filter(client=client)
+    if failing:
+        qs = qs.filter(status__in=[WebhookDelivery.Status.RETRYING, WebhookDelivery.Status.GIVEN_UP])
+    return list(qs.select_related("event").prefetch_related("attempts").order_by("-id")[:limit])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from core import calendar_views, views
+from core import calendar_views, views, views_clients
 
 app_name = "core"
 
@@ -8,4 +8,14 @@ urlpatterns = [
     path("audit/", views.AuditListView.as_view(), name="audit_list"),
     path("calendar/", calendar_views.calendar, name="calendar"),
     path("calendar/<int:pk>/delete/", calendar_views.calendar_delete, name="calendar_delete"),
+    path("clients/", views_clients.client_list, name="client_list"),
+    path("clients/new/", views_clients.client_new, name="client_new"),
+    path("clients/<int:pk>/", views_clients.client_detail, name="client_detail"),
+    path("clients/<int:pk>/edit/", views_clients.client_edit, name="client_edit"),
+    path("clients/<int:pk>/token/rotate/", views_clients.client_token_rotate, name="client_token_rotate"),
+    path("clients/<int:pk>/token/revoke/", views_clients.client_token_revoke, name="client_token_revoke"),
+    path("clients/<int:pk>/secret/rotate/", views_clients.client_secret_rotate, name="client_secret_rotate"),
+    path("clients/<int:pk>/toggle/", views_clients.client_toggle, name="client_toggle"),
+    path("clients/<int:pk>/test/", views_clients.client_test, name="client_test"),
+    path("deliveries/<int:pk>/redeliver/", views_clients.delivery_redeliver, name="delivery_redeliver"),
 ]

@@ -25,7 +25,8 @@ class ModerationConfig(AppConfig):
     def ready(self):
         from accounts import signals as account_signals
         from core import registry, roles, rules_engine
-        from moderation import demo, events, hooks
+        from core.webhooks.signals import delivery_changed
+        from moderation import demo, events, hooks, signals, webhooks
         from moderation.services import rule_terms
         from moderation.views import measures as measure_views
         from moderation.views import panels
@@ -43,7 +44,10 @@ class ModerationConfig(AppConfig):
             hooks.on_org_certification_submitted, dispatch_uid="moderation.on_org_certification_submitted")
 
         registry.register_api_scopes({"submissions:write": _("提交注册与信息变更"),
-                                      "notices:read": _("拉取处置通知")})
+                                      "notices:read": _("拉取处置通知，接收通知、决定与措施事件")})
+        registry.register_webhook_events(*webhooks.EVENT_TYPES)
+        signals.case_decided.connect(webhooks.on_case_decided, dispatch_uid="moderation.webhooks.case_decided")
+        delivery_changed.connect(webhooks.on_delivery_changed, dispatch_uid="moderation.webhooks.delivery_changed")
         # Images of registrations and changes waiting for review.
         registry.register_media_prefix("submissions/", "moderation.view_submission")
         registry.register_nav("moderation:case_list", _("审核工单"), "moderation.view_reviewcase", order=20)

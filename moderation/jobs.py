@@ -1,16 +1,23 @@
 """Moderation jobs (RQ). They take ids, load, and call a service."""
 
 from core.jobruns import job_run
+from core.models import WebhookDelivery
+from core.webhooks import delivery_attempt
 from moderation import services
 
 
 def deliver_notice(notice_id: int, client_id: int) -> None:
-    services.notice_deliver(notice_id=notice_id, client_id=client_id)
+    """Jobs queued before webhooks moved to core (an upgrade with retries still in Redis): the
+    notice's delivery to that client now goes through core.webhooks."""
+    deliveries = WebhookDelivery.objects.filter(event__notice__pk=notice_id, client_id=client_id)
+    for pk in deliveries.values_list("pk", flat=True):
+        delivery_attempt(delivery_id=pk)
 
 
 def sweep() -> dict:
     """The deadline sweep: expire timed measures, escalate overdue correction orders, release
-    abandoned claims, retry due webhook deliveries. Idempotent; each run is a JobRun row."""
+    abandoned claims (webhook retries have their own sweep: core.webhooks.jobs.sweep).
+    Idempotent; each run is a JobRun row."""
     with job_run("moderation_sweep") as (counts, errors):
         result = services.sweep_measures()
         counts["measures_expired"] += result["expired"]
@@ -18,5 +25,4 @@ def sweep() -> dict:
         if result["errors"]:
             errors.append(f"{result['errors']} measures could not be processed")
         counts["claims_released"] += services.release_expired_claims()
-        counts["deliveries_retried"] += services.retry_due_deliveries()
         return dict(counts)

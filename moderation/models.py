@@ -267,6 +267,10 @@ class Notice(models.Model):
     submission = models.ForeignKey(Submission, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="notices")
     payload = models.JSONField(default=dict)
+    # Its ``notice.created`` webhook event (None: no client was to receive it); the deliveries
+    # and their attempts hang off the event, and ``delivery_status`` sums them up.
+    webhook_event = models.OneToOneField("core.WebhookEvent", null=True, blank=True, on_delete=models.SET_NULL,
+                                         related_name="notice")
     delivery_status = models.CharField(max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
@@ -275,25 +279,6 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.account_uid}"
-
-
-class NoticeDelivery(models.Model):
-    """One webhook delivery attempt of a notice to one client."""
-
-    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="deliveries")
-    client = models.ForeignKey("core.ApiClient", null=True, on_delete=models.SET_NULL, related_name="+")
-    attempt = models.PositiveSmallIntegerField()
-    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    ok = models.BooleanField(default=False)
-    error = models.CharField(max_length=300, blank=True)
-    duration_ms = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["id"]
-
-    def __str__(self) -> str:
-        return f"notice {self.notice_id} attempt {self.attempt}"
 
 
 class PauseSwitch(models.Model):

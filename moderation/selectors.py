@@ -12,14 +12,13 @@ from django.utils import timezone
 
 from accounts.models import Account, IdentityVerification
 from core import rules_engine
-from core.models import AuditEntry
+from core.models import AuditEntry, WebhookDelivery
 from moderation.choices import OPEN_CASE_STATUSES, CaseReason, CaseStatus, MeasureState
 from moderation.models import (
     CaseNote,
     CreditEvent,
     Measure,
     Notice,
-    NoticeDelivery,
     PauseSwitch,
     ReasonTemplate,
     ReviewCase,
@@ -88,7 +87,9 @@ def case_timeline(case: ReviewCase) -> list[dict]:
 
 
 def case_notices(case: ReviewCase) -> list[Notice]:
-    return list(case.notices.prefetch_related(Prefetch("deliveries", queryset=NoticeDelivery.objects.order_by("id")))
+    deliveries = WebhookDelivery.objects.select_related("client").prefetch_related("attempts").order_by("id")
+    return list(case.notices.select_related("webhook_event")
+                .prefetch_related(Prefetch("webhook_event__deliveries", queryset=deliveries))
                 .order_by("-id")[:20])
 
 

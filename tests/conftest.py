@@ -24,6 +24,11 @@ def pytest_configure(config):
     # Each test's API calls are logged at once (tests roll back; a batch must not span tests).
     # tests/test_api_calls.py covers batching itself.
     settings.API_CALL_BATCH_ROWS = 1
+    # Webhook receivers in tests listen on localhost, which production refuses (core/webhooks/
+    # outbound.py); tests/test_webhook_safety.py checks the refusal with this list emptied.
+    from core.clientip import parse_networks
+
+    settings.WEBHOOK_ALLOWED_NETWORKS = parse_networks("127.0.0.1/32,::1/128")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from complaints import webhooks
 from complaints.choices import ComplaintSource, ComplaintStatus, NoticeChannel
 from complaints.models import ComplainantNotice, Complaint
 from complaints.services.deadlines import _set_clock
@@ -54,7 +55,10 @@ def _queue_notices(complaint: Complaint) -> None:
         channels.append(NoticeChannel.CONTACT)
     for channel in channels:
         notice = ComplainantNotice.objects.create(complaint=complaint, channel=channel, body=complaint.outcome)
-        enqueue("complaints.jobs.deliver_notice", notice.pk, queue="default", retry=(60, 300, 1800))
+        if channel == NoticeChannel.PLATFORM:
+            webhooks.feedback_sent(notice)  # a signed webhook event, retried by core.webhooks
+        else:
+            enqueue("complaints.jobs.deliver_notice", notice.pk, queue="default", retry=(60, 300, 1800))
 
 
 @transaction.atomic

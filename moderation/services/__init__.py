@@ -1,7 +1,7 @@
 """Every state change of the moderation app (Art 10, 17, 18, 21), one function each.
 
 Split by subject: ``cases`` (review cases and queues), ``measures`` (Art 17 measures, credit),
-``notices`` (notices and webhook delivery), ``pipeline`` (registration/change verification),
+``notices`` (notices to account holders), ``pipeline`` (registration/change verification),
 ``submissions`` (applying or refusing a verified submission, below both ``pipeline`` and
 ``cases``), ``pauses`` (Art 21 switches), ``rule_terms`` (supervisor-managed lexicon terms and
 reason templates).
@@ -31,7 +31,7 @@ from moderation.services.measures import (
     measure_refuse,
     sweep_measures,
 )
-from moderation.services.notices import notice_create, notice_deliver, retry_due_deliveries
+from moderation.services.notices import notice_create
 from moderation.services.pauses import active_pause, pause_lift, pause_set
 from moderation.services.pipeline import submission_process
 from moderation.services.rule_terms import reason_template_save, rule_term_save, rule_term_set_active
@@ -53,12 +53,10 @@ __all__ = [
     "measure_lift",
     "measure_refuse",
     "notice_create",
-    "notice_deliver",
     "pause_lift",
     "pause_set",
     "reason_template_save",
     "release_expired_claims",
-    "retry_due_deliveries",
     "rule_term_save",
     "rule_term_set_active",
     "submission_process",

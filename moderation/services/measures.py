@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.choices import AccountStatus
 from accounts.models import Account, IdentityVerification
 from core.audit import actor_label_for, record
-from moderation import conf
+from moderation import conf, webhooks
 from moderation.choices import FOUR_EYES_KINDS, MeasureKind, MeasureState, RestrictFunction
 from moderation.models import BlockedIdentity, CreditEvent, Measure
 from moderation.services.errors import ModerationError
@@ -87,6 +87,7 @@ def _activate(measure: Measure, actor) -> None:
     _credit(account, -conf.get("credit_penalty").get(measure.kind, 0), f"{measure.get_kind_display()}：{measure.reason}",
             measure)
     account_status_recompute(account, actor=actor)
+    webhooks.measure_applied(measure)
     notice_for_measure(measure)
 
 
@@ -208,6 +209,7 @@ def measure_lift(*, actor, measure: Measure, reason: str, end_state: str = Measu
            new={"measure_id": measure.pk, "lift_id": lift.pk, "end_state": end_state, "reason": reason,
                 "reversal": reversal})
     account_status_recompute(measure.account, actor=actor)
+    webhooks.measure_lifted(measure, lift)
     if notify:
         notice_for_lift(measure, lift)
     return lift

@@ -1,11 +1,13 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from core.apiauth import api_client_create
+from core.clients import api_client_create
+from core.errors import ServiceError
 from core.registry import registry
 
 
 class Command(BaseCommand):
-    help = "Create a platform API client and print its token once."
+    help = ("Create a platform API client and print its token and webhook signing secret once "
+            "(they are never shown again; admins can rotate both in the back office).")
 
     def add_arguments(self, parser):
         parser.add_argument("name")
@@ -16,6 +18,8 @@ class Command(BaseCommand):
         try:
             client, token = api_client_create(actor=None, name=name, scopes=scopes or list(registry.api_scopes),
                                               webhook_url=webhook_url)
-        except ValueError as exc:
-            raise CommandError(str(exc)) from exc
-        self.stdout.write(f"client {client.name} scopes={client.scopes}\ntoken (shown once): {token}")
+        except ServiceError as exc:
+            raise CommandError(f"{exc.field or 'client'}: {exc.message}") from exc
+        self.stdout.write(f"client {client.name} scopes={client.scopes}\n"
+                          f"token (shown once): {token}\n"
+                          f"webhook secret (shown once): {client.webhook_secret}")
