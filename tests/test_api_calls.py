@@ -94,14 +94,14 @@ def test_a_row_that_cannot_be_written_does_not_take_the_batch_with_it(platform, 
 
 
 def test_a_deactivated_client_is_refused_once_its_cached_row_expires(client, platform, monkeypatch):
-    from core import apiauth
+    from core import clients
 
     api_client, token = platform
     assert _get(client, token, "/api/v1/accounts/a").status_code == 404
     ApiClient.objects.filter(pk=api_client.pk).update(is_active=False)
     assert _get(client, token, "/api/v1/accounts/a").status_code == 404  # still cached
-    monkeypatch.setattr(apiauth, "CACHE_SECONDS", 0.0)
-    apiauth.forget_cached_clients()
+    monkeypatch.setattr(clients, "CACHE_SECONDS", 0.0)
+    clients.forget_cached_clients()
     assert _get(client, token, "/api/v1/accounts/a").status_code == 401
 
 

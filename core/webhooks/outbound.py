@@ -57,10 +57,12 @@ def _address_kind(ip) -> str | None:
     """Why an address may not be called (words), or None for a public address."""
     if ip in METADATA_ADDRESSES:
         return _("云服务器元数据地址")
-    if ip.is_loopback:
+    if ip.is_loopback or ip.is_unspecified:  # 0.0.0.0 and :: reach this very machine
         return _("回环地址")
     if ip.is_link_local:
         return _("链路本地地址")
+    if ip.is_reserved:
+        return _("保留或非公网地址")
     if ip.is_private:
         return _("内网地址")
     if ip.is_multicast:

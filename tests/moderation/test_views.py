@@ -303,14 +303,20 @@ def test_notes_are_internal_and_in_the_history(login, moderator, change_case):
 
 
 def test_case_page_shows_notice_deliveries(login, moderator, change_case):
-    from moderation.models import Notice, NoticeDelivery
+    from core.clients import api_client_create
+    from core.models import WebhookAttempt
+    from moderation.models import Notice
 
+    api_client_create(actor=None, name="hooks", scopes=["notices:read"], webhook_url="http://127.0.0.1:9/hooks")
     services.case_decide(actor=moderator, case=change_case, decision="reject", articles=["11"], reason="无资质")
     notice = Notice.objects.get(case=change_case)
-    NoticeDelivery.objects.create(notice=notice, attempt=1, status_code=502, error="Bad Gateway")
-    NoticeDelivery.objects.create(notice=notice, attempt=2, status_code=200, ok=True)
+    delivery = notice.webhook_event.deliveries.get()
+    WebhookAttempt.objects.create(delivery=delivery, number=1, outcome="failed", status_code=502,
+                                  error_code="http_status", error="HTTP 502")
+    WebhookAttempt.objects.create(delivery=delivery, number=2, outcome="succeeded", status_code=200)
     html = login(moderator).get(f"/moderation/cases/{change_case.pk}/").content.decode()
-    assert notice.title in html and "Bad Gateway" in html and "502" in html
+    assert notice.title in html and "HTTP 502" in html and "502" in html and "对方返回非 2xx 状态码" in html
+    assert "hooks" in html
 
 
 def test_case_panels_come_from_the_registry(login, moderator, change_case):
