@@ -1,0 +1,32 @@
+"""``manage.py generate_field_key`` must work exactly when ``QINGLANG_ENV=production`` is set: the
+operator runs it before the key exists, and production settings refuse to load without it."""
+
+from __future__ import annotations
+
+import base64
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _manage(*args, **env):
+    clean = {k: v for k, v in os.environ.items()
+             if k not in ("DJANGO_SECRET_KEY", "QINGLANG_FIELD_KEY", "DJANGO_SETTINGS_MODULE")}
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env},  # noqa: S603
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_generate_field_key_runs_under_production_settings_without_keys(tmp_path):
+    done = _manage("generate_field_key", QINGLANG_ENV="production", QINGLANG_VAR_DIR=str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    key = done.stdout.strip()
+    assert len(base64.urlsafe_b64decode(key)) == 32 and "\n" not in key
+    # Production still refuses to start without the keys; with them (the new key), it starts.
+    refused = _manage("check", QINGLANG_ENV="production", QINGLANG_VAR_DIR=str(tmp_path))
+    assert refused.returncode != 0 and "DJANGO_SECRET_KEY must be set" in refused.stderr
+    started = _manage("check", QINGLANG_ENV="production", QINGLANG_VAR_DIR=str(tmp_path),
+                      DJANGO_SECRET_KEY="x" * 50, QINGLANG_FIELD_KEY=key)
+    assert started.returncode == 0, started.stderr
