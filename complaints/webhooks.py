@@ -19,7 +19,7 @@ EVENT_TYPES = (
     WebhookEventType("complaint.feedback", _("投诉处理结果反馈"), None, {
         "tracking_code": "TS8K3M2Q", "external_ref": "report-20261201-0042", "status": "feedback_sent",
         "outcome": "经核查，被投诉账号的账号信息存在违反《互联网用户账号信息管理规定》的情形，平台已依法依约采取处置措施。感谢您的监督。",
-        "feedback_sent_at": "2026-12-01T10:15:00+08:00"}),
+        "feedback_sent_at": "2026-12-01T02:15:00.118Z"}),
 )
 
 NO_WEBHOOK = "客户端未配置回调地址（可用 GET /api/v1/complaints/{code} 查询）"

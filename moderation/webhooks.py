@@ -28,18 +28,18 @@ EVENT_TYPES = (
         "id": 1024, "kind": "measure_applied", "account_uid": "u10086", "title": "账号处置通知：警示提醒",
         "body": "您的账号因违反《互联网用户账号信息管理规定》第八条第（七）项……", "articles": ["8.7"],
         "deadline": None, "case_id": 311, "measure_id": 87, "submission_id": None,
-        "created_at": "2026-12-01T10:15:00+08:00"}),
+        "created_at": "2026-12-01T02:15:00.118342+00:00"}),
     WebhookEventType("case.decided", _("审核工单已决定"), SCOPE, {
         "case_id": 311, "account_uid": "u10086", "reason": "change", "decision": "reject", "articles": ["8.6"],
-        "reason_text": "简介含联系方式", "decided_at": "2026-12-01T10:15:00+08:00",
+        "reason_text": "简介含联系方式", "decided_at": "2026-12-01T02:15:00.118Z",
         "submissions": [{"id": 5120, "kind": "change", "status": "refused"}]}),
     WebhookEventType("measure.applied", _("处置措施生效"), SCOPE, {
         "measure_id": 87, "account_uid": "u10086", "kind": "suspend", "legal_basis": ["8.7"], "functions": [],
-        "reason": "名不副实、夸大其词", "effective_from": "2026-12-01T10:15:00+08:00",
-        "expires_at": "2026-12-08T10:15:00+08:00", "case_id": 311}),
+        "reason": "名不副实、夸大其词", "effective_from": "2026-12-01T02:15:00.118Z",
+        "expires_at": "2026-12-08T02:15:00Z", "case_id": 311}),
     WebhookEventType("measure.lifted", _("处置措施解除"), SCOPE, {
         "measure_id": 87, "lift_id": 95, "account_uid": "u10086", "kind": "suspend", "end_state": "lifted",
-        "reason": "账号已改正", "lifted_at": "2026-12-03T09:00:00+08:00"}),
+        "reason": "账号已改正", "lifted_at": "2026-12-03T01:00:00.052Z"}),
 )
 
 

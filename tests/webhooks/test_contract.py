@@ -149,3 +149,18 @@ def Receiver_verifies(secret, received) -> bool:  # noqa: N802 - reads as a sent
     except Exception:  # noqa: BLE001
         return False
     return True
+
+
+def test_every_event_type_is_documented_with_an_example_that_parses():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "integration.md").read_text(encoding="utf-8")
+    for event_type in registry.webhook_events:
+        assert f"### `{event_type}`" in text, f"{event_type} missing from docs/integration.md"
+    examples = [json.loads(block.split("```", 1)[0]) for block in text.split("```json\n")[1:]]
+    documented = {e["type"] for e in examples if "type" in e}
+    assert documented == set(registry.webhook_events)
+    for example in examples:
+        if "type" in example:
+            assert example["id"].startswith("msg_") and set(example) == {"id", "type", "timestamp", "data"}
+            assert set(example["data"]) == set(registry.webhook_events[example["type"]].example)
