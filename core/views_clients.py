@@ -103,18 +103,23 @@ def _overlap(request) -> int | None:
     return form.cleaned_data["overlap_hours"] if form.is_valid() else None
 
 
-@never_cache
-@require_POST
-@manage
-def client_token_rotate(request, pk):
+def _rotate(request, pk, rotate, *, what: str, shows: str):
+    """Rotate the token or the secret and show the new one once (or say why not)."""
     client = get_object_or_404(ApiClient, pk=pk)
     try:
-        token = clients.api_client_rotate_token(actor=request.user, client=client, overlap_hours=_overlap(request))
+        value = rotate(actor=request.user, client=client, overlap_hours=_overlap(request))
     except ServiceError as exc:
         messages.error(request, exc.message)
         return redirect("core:client_detail", pk=client.pk)
     client.refresh_from_db()
-    return _issued(request, client, token=token, what=_("新令牌"))
+    return _issued(request, client, what=what, **{shows: value})
+
+
+@never_cache
+@require_POST
+@manage
+def client_token_rotate(request, pk):
+    return _rotate(request, pk, clients.api_client_rotate_token, what=_("新令牌"), shows="token")
 
 
 @require_POST
@@ -134,14 +139,7 @@ def client_token_revoke(request, pk):
 @require_POST
 @manage
 def client_secret_rotate(request, pk):
-    client = get_object_or_404(ApiClient, pk=pk)
-    try:
-        secret = clients.api_client_rotate_secret(actor=request.user, client=client, overlap_hours=_overlap(request))
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-        return redirect("core:client_detail", pk=client.pk)
-    client.refresh_from_db()
-    return _issued(request, client, secret=secret, what=_("新签名密钥"))
+    return _rotate(request, pk, clients.api_client_rotate_secret, what=_("新签名密钥"), shows="secret")
 
 
 @require_POST
