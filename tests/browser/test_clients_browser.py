@@ -32,7 +32,7 @@ def test_admin_creates_a_client_and_the_endpoint_verifies_a_test_event(page, sta
         assert "成功" in result and "200" in result and '{"ok":true}' in result
         (got,) = receiver.requests
         assert got.verified and got.payload["type"] == "webhook.test"
-        assert "webhook.test" in page.inner_text("#deliveries")
+        assert "测试事件" in page.inner_text("#deliveries") and got.headers["webhook-id"] in page.inner_text("#deliveries")
         page.screenshot(path=str(tmp_path / "client.png"), full_page=True)
     finally:
         receiver.close()
