@@ -18,7 +18,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账号")
 
     def ready(self):
-        from accounts import events, panels
+        from accounts import events, exports, panels
         from core import registry
 
         registry.register_nav("accounts:account_list", _("账号"), "accounts.view_account", order=10)
@@ -33,3 +33,4 @@ class AccountsConfig(AppConfig):
         registry.register_dashboard_panel(panels.account_count_panel, order=10)
         registry.register_dashboard_panel(panels.pending_qualifications_panel, order=11)
         registry.register_dashboard_panel(panels.pending_certifications_panel, order=12)
+        exports.register()

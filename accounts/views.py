@@ -23,6 +23,7 @@ class AccountListView(ObjectListView):
     filterset_class = AccountFilterSet
     table_class = AccountTable
     title = gettext_lazy("账号")
+    export_key = "accounts.accounts"
 
 
 def _history(account):

@@ -20,12 +20,13 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("投诉举报")
 
     def ready(self):
-        from complaints import demo, events, panels, receivers, webhooks
+        from complaints import demo, events, exports, panels, receivers, webhooks
         from complaints.services import recompute
         from core import registry
         from core.webhooks.signals import delivery_changed
         from moderation import signals as moderation_signals
 
+        exports.register()
         for role, perms in PERMISSIONS.items():
             registry.register_role_permissions(role, perms)
         registry.register_events(events.EVENT_LABELS, events.EVENT_GROUPS)

@@ -35,6 +35,7 @@ class ComplaintListView(ObjectListView):
     table_class = ComplaintTable
     template_name = "complaints/complaint_list.html"
     title = gettext_lazy("投诉举报")
+    export_key = "complaints.complaints"
 
 
 @permission_required("complaints.view_complaint", raise_exception=True)

@@ -15,3 +15,4 @@ register(run_job, queue_name="default", args=("complaints.jobs.sweep_deadlines",
 # The webhook safety net: RQ registry maintenance, and retries whose booked job never ran (each
 # retry is otherwise its own job booked with enqueue_in at the documented time).
 register(run_job, queue_name="default", args=("core.webhooks.jobs.sweep",), interval=300, name="webhooks_sweep")
+register(run_job, queue_name="low", args=("reports.jobs.expire_exports",), cron="17 * * * *", name="expire_exports")

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "accounts",
     "moderation",
     "complaints",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ urlpatterns = [
     path("records/", include("core.urls")),
     path("complaints/", include("complaints.urls")),
     path("moderation/", include("moderation.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

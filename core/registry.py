@@ -67,7 +67,7 @@ class Registry:
     event_groups: dict[str, Any] = field(default_factory=dict)
     # role -> permissions ("app_label.codename"); synced to Django groups after migrate
     role_permissions: dict[str, set[str]] = field(default_factory=dict)
-    # list key ("moderation.measures") -> an export declaration (see reports/)
+    # list key ("moderation.measures") -> an export declaration (core.exports.ExportSpec)
     exports: dict[str, Any] = field(default_factory=dict)
     # demo data: name -> fn(stdout), run by seed_demo after the accounts are seeded
     seed_hooks: dict[str, Panel] = field(default_factory=dict)
@@ -82,6 +82,9 @@ class Registry:
     api_scopes: dict[str, Any] = field(default_factory=dict)
     # webhook event types ("notice.created") -> WebhookEventType
     webhook_events: dict[str, WebhookEventType] = field(default_factory=dict)
+    # records outside the audit chain that verify_audit also checks (e.g. stored report files):
+    # name -> fn() -> (records checked, list of problems found)
+    integrity_checks: dict[str, Callable[[], tuple[int, list[str]]]] = field(default_factory=dict)
 
 
 registry = Registry()
@@ -166,3 +169,10 @@ def register_api_scopes(scopes: dict[str, Any]) -> None:
 def register_webhook_events(*types: WebhookEventType) -> None:
     for event_type in types:
         registry.webhook_events[event_type.type] = event_type
+
+
+def register_integrity_check(name: str, fn: Callable[[], tuple[int, list[str]]]) -> None:
+    """``verify_audit`` runs ``fn()`` after the chain: it returns how many records it checked and
+    a line per problem (an edited file or row), so an app above core can have its own records
+    verified without core importing it."""
+    registry.integrity_checks[name] = fn

@@ -48,6 +48,7 @@ class AuditListView(ObjectListView):
     filterset_class = AuditEntryFilterSet
     table_class = AuditEntryTable
     title = _("审计记录")
+    export_key = "core.audit"
 
 
 def error_403(request, exception=None):

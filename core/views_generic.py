@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from django_tables2 import LazyPaginator, RequestConfig
+
+from core.registry import registry
+
+EXPORT_FORMATS = (("csv", _("导出 CSV")), ("xlsx", _("导出 XLSX")))
 
 
 class ObjectListView(PermissionRequiredMixin, TemplateView):
@@ -12,7 +18,9 @@ class ObjectListView(PermissionRequiredMixin, TemplateView):
     (applied here, to the request's query string), ``table_class``.
 
     For an htmx request only the table partial is rendered. Pagination is lazy (no COUNT(*) over
-    millions of rows).
+    millions of rows). With ``export_key`` (an entry in ``core.registry`` exports) the table
+    offers "导出 CSV" / "导出 XLSX" links carrying the page's current filter and sort; the
+    export view is found by URL name, so core does not import the app that provides it.
     """
 
     selector = None
@@ -23,6 +31,7 @@ class ObjectListView(PermissionRequiredMixin, TemplateView):
     title = ""
     per_page = 50
     raise_exception = True
+    export_key = None
 
     def get_queryset(self):
         return type(self).selector(user=self.request.user)
@@ -33,8 +42,30 @@ class ObjectListView(PermissionRequiredMixin, TemplateView):
         qs = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
         table = self.table_class(qs)
         RequestConfig(self.request, paginate={"per_page": self.per_page, "paginator_class": LazyPaginator}).configure(table)
-        ctx.update(filterset=filterset, table=table, title=self.title)
+        ctx.update(filterset=filterset, table=table, title=self.title, export_links=self.export_links())
         return ctx
+
+    def export_params(self):
+        """The query parameters an export of this page repeats (its filter and sort, not the page)."""
+        params = self.request.GET.copy()
+        for key in ("page", "format"):
+            params.pop(key, None)
+        return params
+
+    def export_links(self) -> list[dict]:
+        spec = registry.exports.get(self.export_key) if self.export_key else None
+        if spec is None or not self.request.user.has_perm(spec.permission):
+            return []
+        try:
+            url = reverse("reports:export", kwargs={"key": self.export_key})
+        except NoReverseMatch:  # no app provides exports in this configuration
+            return []
+        links = []
+        for fmt, label in EXPORT_FORMATS:
+            params = self.export_params()
+            params["format"] = fmt
+            links.append({"format": fmt, "label": label, "url": f"{url}?{params.urlencode()}"})
+        return links
 
     def get_template_names(self):
         if getattr(self.request, "htmx", False) and not self.request.htmx.boosted:

@@ -26,7 +26,7 @@ class ModerationConfig(AppConfig):
         from accounts import signals as account_signals
         from core import registry, roles, rules_engine
         from core.webhooks.signals import delivery_changed
-        from moderation import demo, events, hooks, signals, webhooks
+        from moderation import demo, events, exports, hooks, signals, webhooks
         from moderation.services import rule_terms
         from moderation.views import measures as measure_views
         from moderation.views import panels
@@ -35,6 +35,7 @@ class ModerationConfig(AppConfig):
         registry.register_role_permissions(roles.SUPERVISOR, SUPERVISOR_PERMISSIONS)
         registry.register_role_permissions(roles.AUDITOR, AUDITOR_PERMISSIONS)
         registry.register_events(events.EVENT_LABELS, events.EVENT_GROUPS)
+        exports.register()
         rules_engine.set_extra_terms_provider(rule_terms.current_counter, rule_terms.active_terms)
         registry.register_seed_hook(demo.seed, order=20)
 
@@ -52,6 +53,7 @@ class ModerationConfig(AppConfig):
         registry.register_media_prefix("submissions/", "moderation.view_submission")
         registry.register_nav("moderation:case_list", _("审核工单"), "moderation.view_reviewcase", order=20)
         registry.register_nav("moderation:measure_list", _("处置措施"), "moderation.view_measure", order=30)
+        registry.register_nav("moderation:submission_list", _("注册与变更"), "moderation.view_submission", order=35)
         registry.register_nav("moderation:rule_list", _("规则管理"), "moderation.view_ruleterm", order=40)
         registry.register_nav("moderation:pause_list", _("暂停开关"), "moderation.view_pauseswitch", order=50)
         for order, panel in enumerate((panels.open_cases_panel, panels.overdue_cases_panel, panels.my_cases_panel,

@@ -13,14 +13,32 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import YesNoFilter
-from moderation.choices import CaseReason, CaseStatus, Decision, MeasureKind, MeasureState
-from moderation.models import Measure, ReviewCase, RuleTerm
+from moderation.choices import (
+    OPEN_CASE_STATUSES,
+    CaseReason,
+    CaseStatus,
+    Decision,
+    MeasureKind,
+    MeasureState,
+    SubmissionKind,
+    SubmissionStatus,
+)
+from moderation.models import Measure, ReviewCase, RuleTerm, Submission
 from moderation.services.notices import ARTICLE_TITLES
 
 ARTICLE_CHOICES = [(code, format_lazy("{} · {}", code, _(title))) for code, title in ARTICLE_TITLES.items()]
 DUE_CHOICES = [("overdue", _("已逾期")), ("today", _("今天到期")), ("later", _("今天以后"))]
 AGE_CHOICES = [("1h", _("1 小时内")), ("24h", _("1–24 小时")), ("3d", _("1–3 天")), ("old", _("3 天以上"))]
 STATUS_CHOICES = [*CaseStatus.choices, ("all", _("全部"))]
+
+
+def _contains_article(queryset, field: str, value: str, *, in_dicts: bool):
+    """Rows whose JSON list ``field`` holds the article code (as an item or an item's ``article``)."""
+    item = {"article": value} if in_dicts else value
+    if connection.features.supports_json_field_contains:
+        return queryset.filter(**{f"{field}__contains": [item]})
+    # SQLite (the embedded demo) has no JSON containment: match the quoted code in the text.
+    return queryset.filter(**{f"{field}__icontains": json.dumps(value)})
 
 
 class ReviewCaseFilterSet(django_filters.FilterSet):
@@ -41,6 +59,13 @@ class ReviewCaseFilterSet(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, request=None, user=None, **kwargs):
         super().__init__(data, queryset, request=request, **kwargs)
         self.user = user or getattr(request, "user", None)
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("status"):
+            # The empty choice reads "未决（待领取+处理中）": the queue, as the page shows it.
+            queryset = queryset.filter(status__in=OPEN_CASE_STATUSES)
+        return queryset
 
     def search(self, queryset, name, value):
         value = value.strip().lstrip("#")
@@ -66,10 +91,7 @@ class ReviewCaseFilterSet(django_filters.FilterSet):
         return queryset.filter(due_at__gt=end_of_today)
 
     def filter_article(self, queryset, name, value):
-        if connection.features.supports_json_field_contains:
-            return queryset.filter(articles__contains=[value])
-        # SQLite (the embedded demo) has no JSON containment: match the quoted code in the list.
-        return queryset.filter(articles__icontains=json.dumps(value))
+        return _contains_article(queryset, "articles", value, in_dicts=False)
 
     def filter_assignee(self, queryset, name, value):
         value = value.strip()
@@ -110,6 +132,28 @@ class MeasureFilterSet(django_filters.FilterSet):
     def search(self, queryset, name, value):
         value = value.strip()
         return queryset.filter(account__uid=value) if value else queryset
+
+
+class SubmissionFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("平台用户ID"))
+    kind = django_filters.ChoiceFilter(choices=SubmissionKind.choices, label=_("类型"))
+    decision = django_filters.ChoiceFilter(choices=Decision.choices, label=_("核验结论"))
+    status = django_filters.ChoiceFilter(choices=SubmissionStatus.choices, label=_("状态"))
+    article = django_filters.ChoiceFilter(choices=ARTICLE_CHOICES, method="filter_article", label=_("条款"))
+    created = django_filters.DateFromToRangeFilter(field_name="created_at", label=_("日期（从–到）"),
+                                                   widget=django_filters.widgets.DateRangeWidget(
+                                                       attrs={"type": "date"}))
+
+    class Meta:
+        model = Submission
+        fields = ["q", "kind", "decision", "status", "article", "created"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(uid=value) if value else queryset
+
+    def filter_article(self, queryset, name, value):
+        return _contains_article(queryset, "findings", value, in_dicts=True)
 
 
 class RuleTermFilterSet(django_filters.FilterSet):

@@ -162,6 +162,21 @@ def measure_list(*, user) -> QuerySet[Measure]:
     ).order_by("-id")
 
 
+def submission_list(*, user, filters: dict | None = None) -> QuerySet[Submission]:
+    """Registrations and changes as the platform sent them (Art 10), newest first — including
+    the ones refused outright, which open no case."""
+    from moderation.filtersets import SubmissionFilterSet
+
+    if not user.has_perm("moderation.view_submission"):
+        return Submission.objects.none()
+    qs = Submission.objects.only(
+        "id", "kind", "uid", "info", "decision", "status", "findings", "ruleset", "case_id", "created_at", "decided_at",
+    ).order_by("-id")
+    if filters is not None:
+        qs = SubmissionFilterSet(filters, queryset=qs).qs
+    return qs
+
+
 def pending_measures(*, user) -> QuerySet[Measure]:
     if not user.has_perm("moderation.approve_measure"):
         return Measure.objects.none()

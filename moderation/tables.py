@@ -1,11 +1,13 @@
 """Tables of the moderation pages (django-tables2)."""
 
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from moderation.models import Measure, ReviewCase, RuleTerm
+from core.exports import findings_articles
+from moderation.models import Measure, ReviewCase, RuleTerm, Submission
 
 
 class ReviewCaseTable(tables.Table):
@@ -101,3 +103,29 @@ class RuleTermTable(tables.Table):
         orderable = False
         empty_text = _("还没有在界面中添加的词条")
         row_attrs = {"class": lambda record: "" if record.is_active else "inactive"}
+
+
+class SubmissionTable(tables.Table):
+    id = tables.Column(verbose_name="#")
+    kind = tables.Column(verbose_name=_("类型"))
+    uid = tables.Column(verbose_name=_("平台用户ID"))
+    name = tables.Column(accessor="info__name", verbose_name=_("提交的名称"), default="—")
+    decision = tables.Column(verbose_name=_("核验结论"))
+    status = tables.Column(verbose_name=_("状态"))
+    findings = tables.Column(verbose_name=_("命中条款"))
+    case = tables.Column(accessor="case_id", verbose_name=_("审核工单"), default="—",
+                         linkify=lambda record: reverse("moderation:case_detail", kwargs={"pk": record.case_id})
+                         if record.case_id else None)
+    created_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("提交时间"))
+
+    class Meta:
+        model = Submission
+        fields = ("id", "kind", "uid", "name", "decision", "status", "findings", "case", "created_at")
+        orderable = False
+        empty_text = _("没有符合条件的提交")
+
+    def render_findings(self, value):
+        return findings_articles(value) or "—"
+
+    def render_case(self, value):
+        return f"#{value}"

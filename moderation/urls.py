@@ -1,6 +1,6 @@
 from django.urls import path
 
-from moderation.views import cases, controls, measures
+from moderation.views import cases, controls, measures, submissions
 
 app_name = "moderation"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("cases/<int:pk>/reassign/", cases.case_reassign, name="case_reassign"),
     path("cases/<int:pk>/notes/", cases.case_note, name="case_note"),
     path("cases/<int:pk>/image/<str:which>/<str:side>/", cases.case_image, name="case_image"),
+    path("submissions/", submissions.SubmissionListView.as_view(), name="submission_list"),
     path("measures/", measures.MeasureListView.as_view(), name="measure_list"),
     path("measures/pending/", measures.measures_pending, name="measures_pending"),
     path("measures/<int:pk>/approve/", measures.measure_approve, name="measure_approve"),

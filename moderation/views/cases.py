@@ -59,6 +59,7 @@ class CaseListView(ObjectListView):
     template_name = "moderation/case_list.html"
     title = gettext_lazy("审核工单")
     mine = False
+    export_key = "moderation.cases"
 
     def get_queryset(self):
         qs = super().get_queryset()
@@ -78,6 +79,11 @@ class CaseListView(ObjectListView):
 class MyCaseListView(CaseListView):
     title = gettext_lazy("我的工单")
     mine = True
+
+    def export_params(self):
+        params = super().export_params()
+        params["assignee"] = "me"
+        return params
 
 
 @require_POST

@@ -92,6 +92,7 @@ def measure_lift(request, pk):
 
 class MeasureListView(ObjectListView):
     permission_required = "moderation.view_measure"
+    export_key = "moderation.measures"
     selector = staticmethod(selectors.measure_list)
     filterset_class = MeasureFilterSet
     table_class = MeasureTable
