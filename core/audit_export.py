@@ -38,5 +38,5 @@ def register() -> None:
             E.Column(_("哈希"), "hash", width=20),
         ),
         sorts={"id": ("id",), "created_at": ("created_at", "id")}, date_field="created_at",
-        for_account=lambda qs, account: qs.filter(subject_type="accounts.account", subject_id=str(account.pk)),
+        for_account=lambda qs, account: qs.filter(subject_type=account._meta.label_lower, subject_id=str(account.pk)),
     ))

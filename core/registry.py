@@ -69,6 +69,8 @@ class Registry:
     role_permissions: dict[str, set[str]] = field(default_factory=dict)
     # list key ("moderation.measures") -> an export declaration (core.exports.ExportSpec)
     exports: dict[str, Any] = field(default_factory=dict)
+    # the URL name of the view that writes those exports (kwarg ``key``); "" while no app provides one
+    export_view: str = ""
     # demo data: name -> fn(stdout), run by seed_demo after the accounts are seeded
     seed_hooks: dict[str, Panel] = field(default_factory=dict)
     # when holiday data of years changes: name -> fn(*, actor, years) -> int (deadlines changed)
@@ -136,6 +138,11 @@ def register_role_permissions(role: str, permissions) -> None:
 
 def register_export(key: str, entry) -> None:
     registry.exports[key] = entry
+
+
+def register_export_view(url_name: str) -> None:
+    """The app that writes exports names its view here; list pages link to it by this name."""
+    registry.export_view = url_name
 
 
 def register_seed_hook(fn, *, order: int = 100, key: str | None = None) -> None:

@@ -19,16 +19,15 @@ class ReportsConfig(AppConfig):
     verbose_name = _("监管报告与导出")
 
     def ready(self):
-        from core import registry, roles
+        from core import registry
         from reports import events, integrity, panels
 
         for role, perms in PERMISSIONS.items():
             registry.register_role_permissions(role, perms)
-            if hasattr(roles, "extend_role"):  # the roles map before core.registry took it over
-                roles.extend_role(role, perms)
-        registry.register_nav("reports:report_list", _("监管报告"), "reports.view_regulatorreport", order=80)
-        registry.register_nav("reports:my_exports", _("我的导出"), "reports.view_export", order=90)
+        registry.register_nav("reports:report_list", _("监管报告"), "reports.view_regulatorreport", order=85)
+        registry.register_nav("reports:my_exports", _("我的导出"), "reports.view_export", order=95)
         registry.register_dashboard_panel(panels.awaiting_panel, order=60, key="reports.awaiting")
         registry.register_dashboard_panel(panels.overdue_panel, order=61, key="reports.overdue")
         registry.register_events(events.EVENT_LABELS, events.EVENT_GROUPS)
         registry.register_integrity_check("reports", integrity.check)
+        registry.register_export_view("reports:export")
