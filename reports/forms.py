@@ -10,7 +10,7 @@ from reports.choices import PeriodKind, SubmissionChannel
 from reports.models import RegulatorReport
 from reports.sections import inspection
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what <input type=date> reads
 
 
 def attach_error(form: forms.Form, exc) -> None:

@@ -4,6 +4,8 @@ their dates, and the account holders' real-name identities (masked unless confir
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils.translation import gettext as _
 
 from accounts.models import INFO_FIELDS, Account, IdentityVerification
@@ -47,10 +49,17 @@ def snapshots(report):
                 if value:
                     yield [m.pk, m.account.uid, labels.get(field, field), value]
             yield [m.pk, m.account.uid, _("信用分"), snapshot.get("credit_score", "")]
-            yield [m.pk, m.account.uid, _("快照时间"), snapshot.get("taken_at", "")]
+            yield [m.pk, m.account.uid, _("快照时间"), _when(snapshot.get("taken_at"))]
 
     yield Section("snapshots", _("处置时的账号信息"), [_("措施编号"), _("账号UID"), _("项目"), _("内容")], rows(),
                   [10, 16, 18, 80], note=_("措施采取时保存的账号信息快照（第二十三条所列账号信息）。"))
+
+
+def _when(value):
+    try:
+        return dt.datetime.fromisoformat(value) if value else ""
+    except ValueError:
+        return value
 
 
 def findings(report):

@@ -102,7 +102,7 @@ def test_reports_from_generation_to_lock(chromium, live_server, files, superviso
     printed = popup.value
     printed.wait_for_load_state()
     assert incident.number in printed.inner_text("body") and "草稿" not in printed.inner_text(".sheet h1")
-    printed.pdf(path=str(shots / "report_print.pdf"), format="A4") if hasattr(printed, "pdf") else None
+    printed.pdf(path=str(shots / "report_print.pdf"), format="A4")  # what "print to PDF" gives
     printed.close()
 
     for report in (incident, periodic):
