@@ -10,7 +10,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import phonenumbers
-from phonenumbers import carrier, geocoder
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric, uscc
 
@@ -96,6 +95,10 @@ def validate_mobile(value: str, *, field_name: str = "number") -> ValidatedIdent
     if kind not in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE):
         raise IdentityError(field_name, "不是移动电话号码")
     number = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    # Loaded on first use: the carrier and region tables are ~200 MB and seconds of import, which
+    # processes that never verify a mobile number (export jobs, most workers) should not carry.
+    from phonenumbers import carrier, geocoder
+
     details = {
         "country_code": parsed.country_code,
         "carrier": carrier.name_for_number(parsed, "zh"),

@@ -6,11 +6,12 @@ file and zips them on save), so a sheet of a million rows costs no more memory t
 openpyxl turns each value into a cell object and each cell into XML elements one call at a time,
 about 16 µs per cell on this machine: a million-row export of 15 columns would take four minutes.
 The data rows of a sheet therefore go through ``_FastRows``: the row's XML is built as one string
-(values are already typed and neutralised, ``reports.formats``), parsed by lxml in C and handed
-to the sheet's own XML stream — the same elements openpyxl writes, three times faster. Header
-cells, styles, widths and the frozen pane still go through openpyxl's public API. If a future
-openpyxl moves the internals this relies on, ``FAST_ROWS`` turns off and rows take the ordinary
-``append`` path (slower, same file); a test reads the files back with openpyxl either way.
+(values are already typed and neutralised, ``reports.formats``) and written into the sheet's
+file between openpyxl's own start and end of ``<sheetData>`` — the same elements openpyxl writes
+(inline strings, date cells with a number format), several times faster. Header cells, styles,
+widths, the frozen pane and the zip still go through openpyxl. If a future openpyxl moves the
+internals this relies on, ``FAST_ROWS`` turns off and rows take the ordinary ``append`` path
+(slower, same file); the tests read the files back with openpyxl either way.
 """
 
 from __future__ import annotations
@@ -18,17 +19,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from lxml import etree
 from openpyxl import Workbook as _Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import xmlfile
 
 from reports.formats import neutralise
 
-FAST_ROWS = hasattr(WriteOnlyWorksheet, "_values_to_row") and hasattr(WorksheetWriter, "write_row")
+FAST_ROWS = all(hasattr(cls, name) for cls, name in ((WriteOnlyWorksheet, "_values_to_row"), (WorksheetWriter, "write_row"),
+                                                     (WorksheetWriter, "get_stream"), (WorksheetWriter, "write_top")))
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)  # noqa: DTZ001 - Excel serial dates are wall time
 _DAY = dt.timedelta(days=1)
@@ -98,9 +101,12 @@ class Sheet:
             c = WriteOnlyCell(ws, value=neutralise(str(text)))
             c.font, c.fill = _HEADER_FONT, _HEADER_FILL
             header.append(c)
-        ws.append(header)
         self.rows = 1
         self._fast = _FastRows(ws, len(headers)) if FAST_ROWS else None
+        if self._fast is not None:
+            self._fast.header(header)
+        else:
+            ws.append(header)
 
     def append(self, values: list[Any]) -> None:
         """One data row of typed values (``reports.formats``): str, int, float, date, datetime, None."""
@@ -125,27 +131,63 @@ def _slow_cell(ws, value):
     return value
 
 
+class _RawRowWriter(WorksheetWriter):
+    """openpyxl's sheet writer, with the sheet's XML stream opened on a file object we hold, so
+    that data rows already serialised as XML text can go straight into the file.
+
+    ``get_stream`` is openpyxl's own (3.1), except that lxml's ``xmlfile`` writes to ``self.fh``
+    instead of opening the path itself. Before the first raw row, lxml's buffer is flushed (the
+    sheet's start, the header row and ``<sheetData>`` are in the file); after the last one,
+    lxml writes ``</sheetData>`` and the rest — nothing of lxml's is pending in between.
+    """
+
+    def get_stream(self):
+        self.fh = open(self.out, "wb", buffering=1 << 20)  # noqa: SIM115 - closed when the stream ends
+        with self.fh, xmlfile(self.fh) as xf:
+            with xf.element("worksheet", xmlns=SHEET_MAIN_NS):
+                try:
+                    while True:
+                        el = (yield)
+                        if el is True:
+                            yield xf
+                        elif el is None:
+                            continue
+                        else:
+                            xf.write(el)
+                except GeneratorExit:
+                    pass
+
+
 class _FastRows:
-    """Writes a sheet's data rows as ready-made ``<row>`` elements into openpyxl's stream."""
+    """Writes a sheet's data rows as ready-made ``<row>`` XML text into the sheet's file."""
 
     def __init__(self, ws, width: int):
         self._ws = ws
         self._letters = [get_column_letter(i) for i in range(1, max(width, 1) + 64)]
         self._datetime_style = self._style_id(EXCEL_EPOCH, "yyyy-mm-dd hh:mm:ss")
         self._date_style = self._style_id(dt.date(2000, 1, 1), "yyyy-mm-dd")
-        # The header row went through ``append``, so the sheet's writer and row stream exist now.
-        ws._values_to_row = _as_is
-        ws._writer.write_row = self._write_row
+        self._writer = _RawRowWriter(ws)
+        self._writer.write_top()
+        ws._writer = self._writer  # before the first append, so openpyxl uses this writer
+        self._flushed = False
 
     def _style_id(self, sample, number_format: str) -> int:
         c = WriteOnlyCell(self._ws, value=sample)
         c.number_format = number_format
         return c.style_id
 
+    def header(self, cells) -> None:
+        self._ws.append(cells)  # styled cells: openpyxl's own path
+        self._ws._values_to_row = _as_is
+        self._writer.write_row = self._write_row
+
     def append(self, values) -> None:
         self._ws.append(values)
 
     def _write_row(self, xf, values, row_idx: int) -> None:
+        if not self._flushed:
+            xf.flush()  # lxml's buffer (sheet start, header, <sheetData>) goes to the file first
+            self._flushed = True
         r = str(row_idx)
         letters = self._letters
         parts = [f'<row r="{r}">']
@@ -168,7 +210,7 @@ class _FastRows:
             else:
                 add(f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{str(v).translate(_XML_TEXT)}</t></is></c>')
         add("</row>")
-        xf.write(etree.fromstring("".join(parts)))
+        self._writer.fh.write("".join(parts).encode())
 
 
 def _as_is(values, row_idx):
