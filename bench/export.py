@@ -135,6 +135,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--child", choices=["csv", "xlsx"])
     parser.add_argument("--out")
+    parser.add_argument("--seed-only", action="store_true", help="only make sure the measures exist")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("run against PostgreSQL: set DATABASE_URL")
@@ -143,6 +144,8 @@ def main() -> None:
         return
     bench_user()
     seed(args.rows)
+    if args.seed_only:
+        return
     rows = Measure.objects.count()
     with tempfile.TemporaryDirectory() as tmp:
         ref_seconds, ref_rows = reference(os.path.join(tmp, "reference.csv"))
