@@ -32,6 +32,11 @@ AGE_CHOICES = [("1h", _("1 小时内")), ("24h", _("1–24 小时")), ("3d", _("
 STATUS_CHOICES = [*CaseStatus.choices, ("all", _("全部"))]
 
 
+def _created_range():
+    return django_filters.DateFromToRangeFilter(field_name="created_at", label=_("日期（从–到）"),
+                                                widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}))
+
+
 def _contains_article(queryset, field: str, value: str, *, in_dicts: bool):
     """Rows whose JSON list ``field`` holds the article code (as an item or an item's ``article``)."""
     item = {"article": value} if in_dicts else value
@@ -121,9 +126,7 @@ class MeasureFilterSet(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(choices=MeasureState.choices, label=_("状态"))
     action = django_filters.ChoiceFilter(choices=Measure.Action.choices, label=_("记录类型"))
     reportable = YesNoFilter(label=_("需报告"))
-    created = django_filters.DateFromToRangeFilter(field_name="created_at", label=_("日期（从–到）"),
-                                                   widget=django_filters.widgets.DateRangeWidget(
-                                                       attrs={"type": "date"}))
+    created = _created_range()
 
     class Meta:
         model = Measure
@@ -140,9 +143,7 @@ class SubmissionFilterSet(django_filters.FilterSet):
     decision = django_filters.ChoiceFilter(choices=Decision.choices, label=_("核验结论"))
     status = django_filters.ChoiceFilter(choices=SubmissionStatus.choices, label=_("状态"))
     article = django_filters.ChoiceFilter(choices=ARTICLE_CHOICES, method="filter_article", label=_("条款"))
-    created = django_filters.DateFromToRangeFilter(field_name="created_at", label=_("日期（从–到）"),
-                                                   widget=django_filters.widgets.DateRangeWidget(
-                                                       attrs={"type": "date"}))
+    created = _created_range()
 
     class Meta:
         model = Submission

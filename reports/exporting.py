@@ -96,20 +96,13 @@ class Table:
         """Formatted rows, ``chunk_size`` at a time, read through a server-side cursor."""
         chunk_size = chunk_size or conf.get("export_chunk_rows")
         formatters = [column_formatter(c) for c in self.columns]
-        plain = [i for i, c in enumerate(self.columns) if c.kind in ("int", "date") and c.format is None
-                 and c.choices is None]
-        funcs = [(i, f) for i, f in enumerate(formatters) if i not in plain]
-        width = len(formatters)
+        # Columns written as stored (numbers, dates) skip their formatter call.
+        formatters = [None if c.kind in ("int", "date") and c.format is None and c.choices is None else f
+                      for c, f in zip(self.columns, formatters, strict=True)]
         with transaction.atomic():  # a server-side cursor lives inside a transaction (no WITH HOLD copy)
-            chunk: list[tuple] = []
+            chunk: list[list] = []
             for raw in self.queryset.iterator(chunk_size=chunk_size):
-                if funcs:
-                    row = list(raw) if width > 1 else [raw]
-                    for i, f in funcs:
-                        row[i] = f(row[i])
-                    chunk.append(row)
-                else:
-                    chunk.append(raw)
+                chunk.append([v if f is None else f(v) for f, v in zip(formatters, raw)])  # noqa: B905 - same width
                 if len(chunk) >= chunk_size:
                     yield chunk
                     chunk = []

@@ -16,6 +16,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,7 +27,7 @@ from core import exports as E
 from core.pii import mask_text
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_HAS_DIGIT = re.compile(r"\d").search
 BOM = codecs.BOM_UTF8
 
 
@@ -35,11 +36,19 @@ def neutralise(text: str) -> str:
     return "'" + text if text and text[0] in "=+-@\t\r" else text
 
 
+# China has kept UTC+8 without daylight saving since 1992: a fixed offset gives the same wall time
+# as the zone database and costs a fifth as much per value (a million rows hold four million).
+_UTC8 = dt.timedelta(hours=8)
+_FIXED_SINCE = dt.datetime(1992, 1, 1, tzinfo=dt.UTC)
+
+
 def local(value: dt.datetime) -> dt.datetime:
     """A stored (aware) time as naive Beijing wall time to the second."""
-    if value.tzinfo is not None:
-        value = value.astimezone(SHANGHAI)
-    return value.replace(tzinfo=None, microsecond=0)
+    if value.tzinfo is None:
+        return value.replace(microsecond=0)
+    if value >= _FIXED_SINCE:
+        return (value.astimezone(dt.UTC) + _UTC8).replace(tzinfo=None, microsecond=0)
+    return value.astimezone(SHANGHAI).replace(tzinfo=None, microsecond=0)
 
 
 def text_cell(value: Any) -> str:
@@ -72,7 +81,7 @@ def column_formatter(column: E.Column) -> Callable[[Any], Any]:
     yes, no = _("是"), _("否")
 
     def as_text(value) -> str:
-        if personal:
+        if personal and _HAS_DIGIT(value):  # every pattern core.pii masks has digits
             value = mask_text(value)
         return "'" + value if value and value[0] in "=+-@\t\r" else value
 

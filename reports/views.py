@@ -71,16 +71,19 @@ def export_list_view(request, key):
         messages.info(request, _("「%(title)s」数据较多，正在后台生成；完成后可在此下载。") % {"title": export.title})
         return redirect("reports:my_exports")
     filename = f"{export.title}-{timezone.localtime(export.created_at):%Y%m%d-%H%M%S}.{fmt}"
-    if fmt == FileFormat.CSV:
-        response = StreamingHttpResponse(exporting.csv_bytes(tbl), content_type=CONTENT_TYPES[fmt])
-    else:
-        # openpyxl zips the sheets on save: write to an anonymous temporary file (disk, not
-        # memory), then stream it.
-        tmp = tempfile.TemporaryFile()
-        exporting.write_xlsx(tbl, tmp)
-        tmp.seek(0)
-        response = FileResponse(tmp, content_type=XLSX_TYPE)
+    response = _generated(fmt, lambda: exporting.csv_bytes(tbl), lambda out: exporting.write_xlsx(tbl, out))
     return _attachment(response, filename)
+
+
+def _generated(fmt, csv_chunks, write_xlsx):
+    """CSV streams while it is written; openpyxl zips an XLSX on save, so that is written to an
+    anonymous temporary file (disk, not memory) and streamed from there."""
+    if fmt == FileFormat.CSV:
+        return StreamingHttpResponse(csv_chunks(), content_type=CONTENT_TYPES[fmt])
+    tmp = tempfile.TemporaryFile()
+    write_xlsx(tmp)
+    tmp.seek(0)
+    return FileResponse(tmp, content_type=XLSX_TYPE)
 
 
 @permission_required("reports.view_export", raise_exception=True)
@@ -352,13 +355,8 @@ def report_download(request, pk, fmt):
     if stored is not None:
         response = FileResponse(open(conf.file_root() / stored.path, "rb"), content_type=CONTENT_TYPES[fmt])  # noqa: SIM115
         response["X-Content-SHA256"] = stored.sha256
-    elif fmt == FileFormat.CSV:
-        response = StreamingHttpResponse(rendering.csv_chunks(report), content_type=CONTENT_TYPES[fmt])
     else:
-        tmp = tempfile.TemporaryFile()
-        rendering.render_xlsx(report, tmp)
-        tmp.seek(0)
-        response = FileResponse(tmp, content_type=XLSX_TYPE)
+        response = _generated(fmt, lambda: rendering.csv_chunks(report), lambda out: rendering.render_xlsx(report, out))
     return _attachment(response, name)
 
 

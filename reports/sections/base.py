@@ -119,5 +119,9 @@ def read_sections(path) -> Iterator[Section]:
             yield Section(meta["section"], meta["title"], meta["headers"], body, meta.get("widths") or [],
                           meta.get("note", ""))
             if "end" not in pending:
-                for _row in body:  # the caller stopped early (a print view shows the first rows)
-                    pass
+                # The caller stopped early (a preview shows the first rows): skip to the section's
+                # end marker without decoding the rows in between.
+                body.close()
+                for line in fh:
+                    if line.startswith('{"end"'):
+                        break

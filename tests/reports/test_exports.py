@@ -231,3 +231,12 @@ def _seed_lists(make_account, warn, supervisor):
         assert r.status_code in (200, 201), r.content
     api.post("/api/v1/complaints", data=json.dumps({"category": "other", "target": "sl3", "description": "其他问题，请核实",
                                                     "external_ref": "ref-x"}), content_type="application/json")
+
+
+def test_beijing_wall_time_fast_path_matches_the_zone_database():
+    from reports.formats import SHANGHAI, local
+
+    for stamp in (dt.datetime(2026, 3, 1, 1, 30, 5, 123456, tzinfo=dt.UTC),
+                  dt.datetime(2026, 12, 31, 16, 0, tzinfo=dt.UTC), dt.datetime(1991, 7, 1, 3, 0, tzinfo=dt.UTC),
+                  dt.datetime(1988, 6, 1, 12, 0, tzinfo=dt.UTC)):
+        assert local(stamp) == stamp.astimezone(SHANGHAI).replace(tzinfo=None, microsecond=0)
