@@ -198,7 +198,9 @@ class _FastRows:
             ref = letters[i] + r
             t = type(v)
             if t is str:
-                add(f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{v.translate(_XML_TEXT)}</t></is></c>')
+                text = v.translate(_XML_TEXT)
+                keep = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+                add(f'<c r="{ref}" t="inlineStr"><is><t{keep}>{text}</t></is></c>')
             elif t is int or t is float:
                 add(f'<c r="{ref}"><v>{v!r}</v></c>')
             elif t is dt.datetime:
@@ -208,7 +210,7 @@ class _FastRows:
             elif t is bool:
                 add(f'<c r="{ref}" t="b"><v>{int(v)}</v></c>')
             else:
-                add(f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{str(v).translate(_XML_TEXT)}</t></is></c>')
+                add(f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{str(v).translate(_XML_TEXT)}</t></is></c>')  # rare
         add("</row>")
         self._writer.fh.write("".join(parts).encode())
 

@@ -240,3 +240,25 @@ def test_beijing_wall_time_fast_path_matches_the_zone_database():
                   dt.datetime(2026, 12, 31, 16, 0, tzinfo=dt.UTC), dt.datetime(1991, 7, 1, 3, 0, tzinfo=dt.UTC),
                   dt.datetime(1988, 6, 1, 12, 0, tzinfo=dt.UTC)):
         assert local(stamp) == stamp.astimezone(SHANGHAI).replace(tzinfo=None, microsecond=0)
+
+
+def test_xlsx_fast_rows_keep_every_value(tmp_path):
+    from reports.xlsx import FAST_ROWS, Workbook
+
+    assert FAST_ROWS, "openpyxl's internals moved: rows now take the slow path (update reports/xlsx.py)"
+    book = Workbook()
+    sheet = book.sheet("数据: [测试]/?", ["文本", "数", "小数", "日期", "时间", "空"], [10, 6, 6, 12, 20, 4])
+    rows = [["  前后空格  ", 42, 1.5, dt.date(2026, 12, 2), dt.datetime(2026, 12, 2, 8, 30, 15), None],
+            ["a<b & c>d\x00\x07", -7, 0.0, dt.date(1999, 1, 1), dt.datetime(1999, 12, 31, 23, 59, 59), ""],
+            ["换行\n第二行", 0, 3.25, None, None, None]]
+    for row in rows:
+        sheet.append(row)
+    path = tmp_path / "t.xlsx"
+    book.save(str(path))
+    ws = openpyxl.load_workbook(path).active
+    assert ws.title == "数据_ _测试___" and ws.freeze_panes == "A2"
+    got = [list(r) for r in ws.iter_rows(min_row=2, values_only=True)]
+    assert got[0] == ["  前后空格  ", 42, 1.5, dt.datetime(2026, 12, 2), dt.datetime(2026, 12, 2, 8, 30, 15), None]
+    assert got[1] == ["a<b & c>d", -7, 0, dt.datetime(1999, 1, 1), dt.datetime(1999, 12, 31, 23, 59, 59), None]
+    assert got[2][:3] == ["换行\n第二行", 0, 3.25]
+    assert ws["D2"].number_format == "yyyy-mm-dd" and ws["E2"].number_format == "yyyy-mm-dd hh:mm:ss"

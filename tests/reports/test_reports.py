@@ -308,3 +308,29 @@ def test_dashboard_panels_count_awaiting_and_overdue(rf, supervisor, moderator, 
     assert awaiting_panel(request)["value"] == 2 and overdue_panel(request)["value"] == 1
     request.user = moderator
     assert awaiting_panel(request) is None and overdue_panel(request) is None
+
+
+def test_failed_generation_is_recorded_and_can_be_regenerated(run_jobs, supervisor, monkeypatch, report_files):
+    from reports import sections
+
+    def broken(report):
+        raise RuntimeError("database went away")
+        yield  # pragma: no cover
+
+    monkeypatch.setitem(sections.BUILDERS, "periodic", [broken])
+    today = timezone.localdate()
+    # The job raises (RQ records the failure); the report says so.
+    run_jobs(services.report_create_periodic, actor=supervisor, period_kind="month", year=today.year,
+             number=today.month)
+    report = RegulatorReport.objects.get()
+    assert report.status == "failed" and report.error == "RuntimeError" and not report.data_path
+    assert "report.generation_failed" in _events(report)
+    monkeypatch.undo()
+    first = run_jobs(services.report_regenerate, actor=supervisor, report=report)
+    first.refresh_from_db()
+    assert first.status == "draft" and first.data_path
+    old_path = report_files / first.data_path
+    run_jobs(services.report_regenerate, actor=supervisor, report=first)
+    first.refresh_from_db()
+    assert first.status == "draft" and not old_path.exists() and (report_files / first.data_path).is_file()
+    assert _events(first).count("report.regenerated") == 2
