@@ -162,19 +162,14 @@ def measure_list(*, user) -> QuerySet[Measure]:
     ).order_by("-id")
 
 
-def submission_list(*, user, filters: dict | None = None) -> QuerySet[Submission]:
+def submission_list(*, user) -> QuerySet[Submission]:
     """Registrations and changes as the platform sent them (Art 10), newest first — including
     the ones refused outright, which open no case."""
-    from moderation.filtersets import SubmissionFilterSet
-
     if not user.has_perm("moderation.view_submission"):
         return Submission.objects.none()
-    qs = Submission.objects.only(
+    return Submission.objects.only(
         "id", "kind", "uid", "info", "decision", "status", "findings", "ruleset", "case_id", "created_at", "decided_at",
     ).order_by("-id")
-    if filters is not None:
-        qs = SubmissionFilterSet(filters, queryset=qs).qs
-    return qs
 
 
 def pending_measures(*, user) -> QuerySet[Measure]:
