@@ -69,7 +69,6 @@ from accounts.models import Account  # noqa: E402
 from complaints.choices import ComplaintCategory, ComplaintStatus  # noqa: E402
 from complaints.models import Complaint  # noqa: E402
 
-S = ComplaintStatus
 CATEGORIES = [c.value for c in ComplaintCategory]
 N_ACCOUNTS = 2000
 DESCRIPTIONS = ["该账号冒充政府机关，头像使用国徽。", "简介里有微信号和二维码引流。", "名称使用“新闻”字样但并非新闻单位。",
@@ -182,8 +181,8 @@ def top_up(total: int, uids: list[str], staff: list[User]) -> None:
     rng = random.Random(5)  # noqa: S311 - bench data
     accounts = dict(Account.objects.filter(uid__in=uids).values_list("uid", "id"))
     now = timezone.now()
-    statuses = [S.CLOSED] * 45 + [S.FEEDBACK_SENT] * 10 + [S.RECEIVED] * 15 + [S.ACCEPTED] * 8 + \
-        [S.SCREENING] * 7 + [S.HANDLING] * 8 + [S.REJECTED] * 3 + [S.MERGED] * 2 + [S.WAITING] * 2
+    statuses = [ComplaintStatus.CLOSED] * 45 + [ComplaintStatus.FEEDBACK_SENT] * 10 + [ComplaintStatus.RECEIVED] * 15 + [ComplaintStatus.ACCEPTED] * 8 + \
+        [ComplaintStatus.SCREENING] * 7 + [ComplaintStatus.HANDLING] * 8 + [ComplaintStatus.REJECTED] * 3 + [ComplaintStatus.MERGED] * 2 + [ComplaintStatus.WAITING] * 2
     t0 = time.perf_counter()
     batch = []
     for i in range(missing):
@@ -192,8 +191,8 @@ def top_up(total: int, uids: list[str], staff: list[User]) -> None:
         accept_due = received + dt.timedelta(days=1)
         feedback_due = received + dt.timedelta(days=21)
         uid = rng.choice(uids)
-        open_ = status in (S.RECEIVED, S.ACCEPTED, S.SCREENING, S.HANDLING)
-        next_due = (accept_due if status == S.RECEIVED else feedback_due) if open_ else None
+        open_ = status in (ComplaintStatus.RECEIVED, ComplaintStatus.ACCEPTED, ComplaintStatus.SCREENING, ComplaintStatus.HANDLING)
+        next_due = (accept_due if status == ComplaintStatus.RECEIVED else feedback_due) if open_ else None
         code = "".join(rng.choice(_ALPHABET) for _ in range(12))
         batch.append(Complaint(
             tracking_code=f"QL-{code[:4]}-{code[4:8]}-{code[8:]}", category=rng.choice(CATEGORIES),

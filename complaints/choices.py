@@ -45,26 +45,24 @@ class ComplaintStatus(models.TextChoices):
     WAITING = "waiting_for_complainant", _("待投诉人补充")
 
 
-S = ComplaintStatus
-
 # Every status change a service may make. ``waiting_for_complainant`` returns only to the status
 # it paused (checked by the service against ``resume_status``).
 TRANSITIONS: dict[str, frozenset[str]] = {
-    S.RECEIVED: frozenset({S.ACCEPTED, S.REJECTED, S.MERGED, S.WAITING}),
-    S.ACCEPTED: frozenset({S.SCREENING, S.MERGED, S.WAITING}),
-    S.SCREENING: frozenset({S.HANDLING, S.FEEDBACK_SENT, S.MERGED, S.WAITING}),
-    S.HANDLING: frozenset({S.FEEDBACK_SENT, S.WAITING}),
-    S.WAITING: frozenset({S.RECEIVED, S.ACCEPTED, S.SCREENING, S.HANDLING}),
-    S.FEEDBACK_SENT: frozenset({S.CLOSED}),
-    S.REJECTED: frozenset({S.CLOSED}),
-    S.MERGED: frozenset({S.FEEDBACK_SENT, S.CLOSED}),
-    S.CLOSED: frozenset(),
+    ComplaintStatus.RECEIVED: frozenset({ComplaintStatus.ACCEPTED, ComplaintStatus.REJECTED, ComplaintStatus.MERGED, ComplaintStatus.WAITING}),
+    ComplaintStatus.ACCEPTED: frozenset({ComplaintStatus.SCREENING, ComplaintStatus.MERGED, ComplaintStatus.WAITING}),
+    ComplaintStatus.SCREENING: frozenset({ComplaintStatus.HANDLING, ComplaintStatus.FEEDBACK_SENT, ComplaintStatus.MERGED, ComplaintStatus.WAITING}),
+    ComplaintStatus.HANDLING: frozenset({ComplaintStatus.FEEDBACK_SENT, ComplaintStatus.WAITING}),
+    ComplaintStatus.WAITING: frozenset({ComplaintStatus.RECEIVED, ComplaintStatus.ACCEPTED, ComplaintStatus.SCREENING, ComplaintStatus.HANDLING}),
+    ComplaintStatus.FEEDBACK_SENT: frozenset({ComplaintStatus.CLOSED}),
+    ComplaintStatus.REJECTED: frozenset({ComplaintStatus.CLOSED}),
+    ComplaintStatus.MERGED: frozenset({ComplaintStatus.FEEDBACK_SENT, ComplaintStatus.CLOSED}),
+    ComplaintStatus.CLOSED: frozenset(),
 }
 
 # Statuses in which staff still owe the complainant something (the clock runs or is paused).
-OPEN_STATUSES = (S.RECEIVED, S.ACCEPTED, S.SCREENING, S.HANDLING, S.WAITING)
+OPEN_STATUSES = (ComplaintStatus.RECEIVED, ComplaintStatus.ACCEPTED, ComplaintStatus.SCREENING, ComplaintStatus.HANDLING, ComplaintStatus.WAITING)
 # Statuses a duplicate can be merged into (the primary is still being worked).
-MERGEABLE_INTO = (S.RECEIVED, S.ACCEPTED, S.SCREENING, S.HANDLING, S.WAITING)
+MERGEABLE_INTO = (ComplaintStatus.RECEIVED, ComplaintStatus.ACCEPTED, ComplaintStatus.SCREENING, ComplaintStatus.HANDLING, ComplaintStatus.WAITING)
 
 
 class ScreeningResult(models.TextChoices):
@@ -98,15 +96,15 @@ class NoticeStatus(models.TextChoices):
 
 # Shown to complainants: short, neutral, and about their complaint only.
 PUBLIC_STAGE = {
-    S.RECEIVED: _("已收到，等待受理"),
-    S.ACCEPTED: _("已受理，等待甄别"),
-    S.REJECTED: _("不予受理"),
-    S.SCREENING: _("甄别中"),
-    S.HANDLING: _("处置中"),
-    S.FEEDBACK_SENT: _("已反馈处理结果"),
-    S.CLOSED: _("已办结"),
-    S.MERGED: _("与同一账号的其他投诉合并处理中"),
-    S.WAITING: _("需要您补充材料（处理时限暂停计算）"),
+    ComplaintStatus.RECEIVED: _("已收到，等待受理"),
+    ComplaintStatus.ACCEPTED: _("已受理，等待甄别"),
+    ComplaintStatus.REJECTED: _("不予受理"),
+    ComplaintStatus.SCREENING: _("甄别中"),
+    ComplaintStatus.HANDLING: _("处置中"),
+    ComplaintStatus.FEEDBACK_SENT: _("已反馈处理结果"),
+    ComplaintStatus.CLOSED: _("已办结"),
+    ComplaintStatus.MERGED: _("与同一账号的其他投诉合并处理中"),
+    ComplaintStatus.WAITING: _("需要您补充材料（处理时限暂停计算）"),
 }
 
 DEFAULT_ACCEPT_DAYS = 1

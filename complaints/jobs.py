@@ -16,8 +16,6 @@ from core.errors import ServiceError
 from core.jobruns import job_run
 
 log = logging.getLogger(__name__)
-S = ComplaintStatus
-
 
 def sweep_deadlines() -> dict:
     """Mark complaints due soon or overdue, alert supervisors, close long-answered ones (Art 19:
@@ -39,7 +37,7 @@ def sweep_deadlines() -> dict:
                 except ServiceError as exc:
                     errors.append(f"complaint {pk}: {exc.message}")
         cutoff = now - timezone.timedelta(days=conf.auto_close_days())
-        for pk in (Complaint.objects.filter(status__in=[S.FEEDBACK_SENT, S.REJECTED], feedback_sent_at__lt=cutoff,
+        for pk in (Complaint.objects.filter(status__in=[ComplaintStatus.FEEDBACK_SENT, ComplaintStatus.REJECTED], feedback_sent_at__lt=cutoff,
                                             merged_into__isnull=True)
                    .values_list("pk", flat=True).iterator(chunk_size=500)):
             try:

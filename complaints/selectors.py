@@ -11,8 +11,6 @@ from complaints.models import Complaint, SlaPolicy
 from core import workdays
 from core.models import AuditEntry
 
-S = ComplaintStatus
-
 QUEUE_FIELDS = (
     "id", "tracking_code", "category", "status", "target_text", "target_key", "received_at", "next_due_at",
     "sla_flag", "report_count", "deprioritised", "calendar_warning", "source",
@@ -64,9 +62,9 @@ def clock(complaint: Complaint, cal: workdays.WorkCalendar | None = None) -> lis
         rows.append({
             "kind": kind, "label": label, "due_at": due, "done_at": done_at,
             "on_time": (done_at <= due) if done_at else None,
-            "overdue": done_at is None and due < now and complaint.status != S.WAITING,
+            "overdue": done_at is None and due < now and complaint.status != ComplaintStatus.WAITING,
             "working_days_left": left,
-            "paused": complaint.status == S.WAITING and done_at is None,
+            "paused": complaint.status == ComplaintStatus.WAITING and done_at is None,
         })
     return rows
 
@@ -76,23 +74,23 @@ def public_status(*, complaint: Complaint) -> dict:
     question put to them and the outcome — never the target, other complainants, staff names,
     internal notes or linked cases. Merged complaints show their own dates."""
     status = complaint.status
-    show_outcome = status in (S.FEEDBACK_SENT, S.CLOSED, S.REJECTED) and complaint.outcome
+    show_outcome = status in (ComplaintStatus.FEEDBACK_SENT, ComplaintStatus.CLOSED, ComplaintStatus.REJECTED) and complaint.outcome
     steps = [
         ("received", "已收到", complaint.received_at),
-        ("accepted", "受理" if status != S.REJECTED else "不予受理", complaint.accepted_at),
+        ("accepted", "受理" if status != ComplaintStatus.REJECTED else "不予受理", complaint.accepted_at),
         ("feedback", "反馈处理结果", complaint.feedback_sent_at),
         ("closed", "办结", complaint.closed_at),
     ]
     return {
         "tracking_code": complaint.tracking_code,
         "category": ComplaintCategory(complaint.category).label,
-        "stage": PUBLIC_STAGE[S(status)],
+        "stage": PUBLIC_STAGE[ComplaintStatus(status)],
         "status": status,
         "received_at": complaint.received_at,
-        "accept_due_at": complaint.accept_due_at if complaint.accepted_at is None and status != S.MERGED else None,
+        "accept_due_at": complaint.accept_due_at if complaint.accepted_at is None and status != ComplaintStatus.MERGED else None,
         "feedback_due_at": complaint.feedback_due_at if complaint.feedback_sent_at is None else None,
-        "paused": status == S.WAITING,
-        "question": complaint.question if status == S.WAITING else "",
+        "paused": status == ComplaintStatus.WAITING,
+        "question": complaint.question if status == ComplaintStatus.WAITING else "",
         "outcome": complaint.outcome if show_outcome else "",
         "steps": [{"key": k, "label": label, "at": at} for k, label, at in steps],
         "calendar_warning": bool(complaint.calendar_warning),

@@ -25,8 +25,6 @@ from core import workdays
 from core.errors import ServiceError
 from core.views_generic import ObjectListView
 
-S = ComplaintStatus
-
 
 class ComplaintListView(ObjectListView):
     permission_required = "complaints.view_complaint"
@@ -55,7 +53,7 @@ def complaint_detail(request, pk):
         "can_handle": can_handle,
         "can_mark_bad_faith": request.user.has_perm("complaints.mark_bad_faith"),
         "can_reveal": request.user.has_perm("complaints.reveal_contact"),
-        "S": {s.name: s.value for s in S},
+        "statuses": {s.name: s.value for s in ComplaintStatus},
         "reject_form": forms.ReasonForm(prefix="reject"),
         "screen_form": forms.ScreenForm(prefix="screen"),
         "feedback_form": forms.FeedbackForm(prefix="feedback", initial={"outcome": services.OUTCOME_VIOLATION}),

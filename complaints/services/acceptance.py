@@ -14,15 +14,13 @@ from complaints.services.feedback import _queue_notices, _record_feedback
 from complaints.services.guards import _bounded_text, _ensure_can_act, _lock, _transition
 from core.audit import record
 
-S = ComplaintStatus
-
 
 @transaction.atomic
 def complaint_accept(*, actor, complaint: Complaint) -> Complaint:
     """Accept a received complaint for screening; the feedback clock keeps running from receipt."""
     complaint = _lock(complaint)
     _ensure_can_act(actor, complaint)
-    old = _transition(complaint, S.ACCEPTED)
+    old = _transition(complaint, ComplaintStatus.ACCEPTED)
     now = timezone.now()
     complaint.accepted_at = now
     complaint.accept_on_time = now <= complaint.accept_due_at
@@ -39,7 +37,7 @@ def complaint_reject(*, actor, complaint: Complaint, reason: str) -> Complaint:
     reason = _bounded_text(reason, field="reason", required="请填写不予受理的理由（至少 4 个字）")
     complaint = _lock(complaint)
     _ensure_can_act(actor, complaint)
-    old = _transition(complaint, S.REJECTED)
+    old = _transition(complaint, ComplaintStatus.REJECTED)
     now = timezone.now()
     complaint.accepted_at = now
     complaint.accept_on_time = now <= complaint.accept_due_at

@@ -13,8 +13,6 @@ from complaints.services.guards import _ensure_can_act, _lock
 from core.audit import record
 from core.errors import ServiceError
 
-S = ComplaintStatus
-
 
 @transaction.atomic
 def complaint_claim(*, actor, complaint: Complaint) -> Complaint:
@@ -50,7 +48,7 @@ def complaint_release(*, actor, complaint: Complaint) -> Complaint:
 def complaint_claim_next(*, actor) -> Complaint | None:
     """Hand the most urgent unclaimed open complaint to ``actor`` (skipping rows others are
     claiming at this instant)."""
-    qs = (Complaint.objects.filter(assignee__isnull=True, status__in=[S.RECEIVED, S.ACCEPTED, S.SCREENING, S.HANDLING])
+    qs = (Complaint.objects.filter(assignee__isnull=True, status__in=[ComplaintStatus.RECEIVED, ComplaintStatus.ACCEPTED, ComplaintStatus.SCREENING, ComplaintStatus.HANDLING])
           .order_by("deprioritised", "next_due_at", "id"))
     if connection.vendor == "postgresql":
         qs = qs.select_for_update(skip_locked=True, of=("self",))

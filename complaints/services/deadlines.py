@@ -11,8 +11,6 @@ from complaints.choices import DEFAULT_ACCEPT_DAYS, DEFAULT_FEEDBACK_DAYS, Compl
 from complaints.models import Complaint, SlaPolicy
 from core import workdays
 
-S = ComplaintStatus
-
 
 def _policy_days(category: str) -> tuple[int, int]:
     row = SlaPolicy.objects.filter(category=category).values_list("accept_days", "feedback_days").first()
@@ -40,9 +38,9 @@ def flag_for(due_at, now, cal: workdays.WorkCalendar | None = None) -> str:
 
 def _set_clock(complaint: Complaint, now) -> None:
     """Point ``next_due_at`` at the deadline staff face now, and refresh the flag."""
-    if complaint.status == S.RECEIVED:
+    if complaint.status == ComplaintStatus.RECEIVED:
         complaint.next_due_at = complaint.accept_due_at
-    elif complaint.status in (S.ACCEPTED, S.SCREENING, S.HANDLING):
+    elif complaint.status in (ComplaintStatus.ACCEPTED, ComplaintStatus.SCREENING, ComplaintStatus.HANDLING):
         complaint.next_due_at = complaint.feedback_due_at
     else:
         complaint.next_due_at = None

@@ -18,9 +18,6 @@ from core.audit import record
 from core.errors import ServiceError
 from core.jobs import enqueue
 
-S = ComplaintStatus
-
-
 OUTCOME_VIOLATION = "经核查，被投诉账号的账号信息存在违反《互联网用户账号信息管理规定》的情形，平台已依法依约采取处置措施。感谢您的监督。"
 OUTCOME_NO_VIOLATION = "经核查，暂未发现被投诉账号的账号信息存在您反映的违规情形。如有新的证据，欢迎再次投诉。"
 OUTCOME_HANDLED = "您的投诉已处理完毕。感谢您的监督。"
@@ -37,8 +34,8 @@ def _record_feedback(complaint: Complaint, outcome: str, now) -> None:
 
 def _propagate_feedback(actor, primary: Complaint, now) -> None:
     """Merged duplicates get the same answer as the complaint they were merged into."""
-    for child in Complaint.objects.select_for_update(of=("self",)).filter(merged_into=primary, status=S.MERGED):
-        old = _transition(child, S.FEEDBACK_SENT)
+    for child in Complaint.objects.select_for_update(of=("self",)).filter(merged_into=primary, status=ComplaintStatus.MERGED):
+        old = _transition(child, ComplaintStatus.FEEDBACK_SENT)
         _record_feedback(child, primary.outcome, now)
         _set_clock(child, now)
         child.save()
@@ -71,7 +68,7 @@ def complaint_send_feedback(*, actor, complaint: Complaint, outcome: str, force:
     complaint = _lock(complaint)
     if not force:
         _ensure_can_act(actor, complaint)
-    old = _transition(complaint, S.FEEDBACK_SENT)
+    old = _transition(complaint, ComplaintStatus.FEEDBACK_SENT)
     now = timezone.now()
     _record_feedback(complaint, outcome, now)
     _set_clock(complaint, now)
@@ -89,17 +86,17 @@ def complaint_close(*, actor, complaint: Complaint) -> Complaint:
     """File away an answered (or not accepted) complaint; merged duplicates close with it."""
     complaint = _lock(complaint)
     _ensure_can_act(actor, complaint)
-    old = _transition(complaint, S.CLOSED)
+    old = _transition(complaint, ComplaintStatus.CLOSED)
     now = timezone.now()
     complaint.closed_at = now
     _set_clock(complaint, now)
     complaint.save()
-    record("complaint.closed", actor=actor, subject=complaint, old={"status": old}, new={"status": S.CLOSED})
+    record("complaint.closed", actor=actor, subject=complaint, old={"status": old}, new={"status": ComplaintStatus.CLOSED})
     for child in Complaint.objects.select_for_update(of=("self",)).filter(
-            merged_into=complaint, status=S.FEEDBACK_SENT):
-        child_old = _transition(child, S.CLOSED)
+            merged_into=complaint, status=ComplaintStatus.FEEDBACK_SENT):
+        child_old = _transition(child, ComplaintStatus.CLOSED)
         child.closed_at = now
         child.save(update_fields=["status", "closed_at"])
         record("complaint.closed", actor=actor, subject=child, old={"status": child_old},
-               new={"status": S.CLOSED, "via_id": complaint.pk})
+               new={"status": ComplaintStatus.CLOSED, "via_id": complaint.pk})
     return complaint

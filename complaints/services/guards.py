@@ -11,8 +11,6 @@ from complaints.choices import TRANSITIONS, ComplaintStatus
 from complaints.models import Complaint
 from core.errors import ServiceError
 
-S = ComplaintStatus
-
 
 def _lock(complaint: Complaint) -> Complaint:
     return Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
@@ -22,7 +20,7 @@ def _transition(complaint: Complaint, new_status: str) -> str:
     old = complaint.status
     if new_status not in TRANSITIONS[old]:
         raise ServiceError(
-            f"投诉状态不能从「{S(old).label}」变为「{S(new_status).label}」",
+            f"投诉状态不能从「{ComplaintStatus(old).label}」变为「{ComplaintStatus(new_status).label}」",
             field="status", code="illegal_transition", status=409,
         )
     complaint.status = new_status

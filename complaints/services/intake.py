@@ -24,8 +24,6 @@ from core import crypto, workdays
 from core.audit import record
 from core.errors import ServiceError
 
-S = ComplaintStatus
-
 
 def _save_evidence(complaint: Complaint, images: list[CleanImage], *, from_reply: bool = False) -> None:
     for img in images:
@@ -126,7 +124,7 @@ def complaint_submit(*, actor, data: ComplaintInput) -> tuple[Complaint, bool]:
             calendar_warning=_warning(accept, feedback), deprioritised=deprioritised,
         )
         if primary is not None:
-            complaint.status = S.MERGED
+            complaint.status = ComplaintStatus.MERGED
             complaint.merged_into = primary
         _set_clock(complaint, now)
         complaint.save()
@@ -140,6 +138,6 @@ def complaint_submit(*, actor, data: ComplaintInput) -> tuple[Complaint, bool]:
         })
         if primary is not None:
             Complaint.objects.filter(pk=primary.pk).update(report_count=F("report_count") + 1)
-            record("complaint.merged", actor=actor, subject=complaint, old={"status": S.RECEIVED},
-                   new={"status": S.MERGED, "into_id": primary.pk, "automatic": True})
+            record("complaint.merged", actor=actor, subject=complaint, old={"status": ComplaintStatus.RECEIVED},
+                   new={"status": ComplaintStatus.MERGED, "into_id": primary.pk, "automatic": True})
     return complaint, True

@@ -19,8 +19,6 @@ from complaints.services.guards import _ensure_can_act, _lock
 from core.audit import record
 from core.errors import ServiceError
 
-S = ComplaintStatus
-
 
 def _open_review_case(*, actor, complaint: Complaint):
     """Open or join the review case for the complained-about account (moderation app).
@@ -60,7 +58,7 @@ def complaint_link_case(*, actor, complaint: Complaint):
     identified by hand or when moderation was not yet available."""
     complaint = _lock(complaint)
     _ensure_can_act(actor, complaint)
-    if complaint.status != S.HANDLING:
+    if complaint.status != ComplaintStatus.HANDLING:
         raise ServiceError("只有处置中的投诉可以关联审核工单", field="status", code="illegal_transition", status=409)
     if complaint.account_id is None:
         raise ServiceError("被投诉账号未能识别，无法关联审核工单", field="account", code="no_account", status=409)
@@ -97,6 +95,6 @@ def complaint_case_decided(*, case, actor) -> list[Complaint]:
     is linked to it gets its feedback (text derived from the decision, never its details)."""
     outcome = _outcome_from_case(case)
     done = []
-    for complaint in Complaint.objects.filter(review_case_id=case.pk, status=S.HANDLING).order_by("id"):
+    for complaint in Complaint.objects.filter(review_case_id=case.pk, status=ComplaintStatus.HANDLING).order_by("id"):
         done.append(complaint_send_feedback(actor=actor, complaint=complaint, outcome=outcome, force=True))
     return done

@@ -23,8 +23,6 @@ from complaints.services.review_cases import _open_review_case
 from core.audit import record
 from core.errors import ServiceError
 
-S = ComplaintStatus
-
 
 def _root(complaint: Complaint) -> Complaint:
     seen = set()
@@ -39,7 +37,7 @@ def complaint_start_screening(*, actor, complaint: Complaint) -> Complaint:
     """Begin checking whether the complaint is substantiated."""
     complaint = _lock(complaint)
     _ensure_can_act(actor, complaint)
-    old = _transition(complaint, S.SCREENING)
+    old = _transition(complaint, ComplaintStatus.SCREENING)
     now = timezone.now()
     _set_clock(complaint, now)
     complaint.save()
@@ -54,8 +52,8 @@ def complaint_screen(*, actor, complaint: Complaint, result: str, note: str = ""
     invalid → feedback to the complainant; duplicate → merged into the earlier complaint."""
     if result not in ScreeningResult.values:
         raise ServiceError("请选择甄别结论", field="result")
-    if complaint.status != S.SCREENING:
-        raise ServiceError(f"只有甄别中的投诉可以提交甄别结论（当前：{S(complaint.status).label}）",
+    if complaint.status != ComplaintStatus.SCREENING:
+        raise ServiceError(f"只有甄别中的投诉可以提交甄别结论（当前：{ComplaintStatus(complaint.status).label}）",
                            field="status", code="illegal_transition", status=409)
     if result == ScreeningResult.DUPLICATE:
         if duplicate_of is None:
@@ -69,7 +67,7 @@ def complaint_screen(*, actor, complaint: Complaint, result: str, note: str = ""
         if note:
             complaint.staff_note = (complaint.staff_note + "\n" + note).strip()[:4000]
         if result == ScreeningResult.VALID:
-            old = _transition(complaint, S.HANDLING)
+            old = _transition(complaint, ComplaintStatus.HANDLING)
             complaint.handling_at = now
             _set_clock(complaint, now)
             complaint.save()
@@ -77,7 +75,7 @@ def complaint_screen(*, actor, complaint: Complaint, result: str, note: str = ""
                    new={"status": complaint.status, "result": result})
             _open_review_case(actor=actor, complaint=complaint)
             return complaint
-        old = _transition(complaint, S.FEEDBACK_SENT)
+        old = _transition(complaint, ComplaintStatus.FEEDBACK_SENT)
         _record_feedback(complaint, (outcome or "").strip() or OUTCOME_NO_VIOLATION, now)
         _set_clock(complaint, now)
         complaint.save()
@@ -100,10 +98,10 @@ def complaint_merge(*, actor, complaint: Complaint, into: Complaint, note: str =
     if into.status not in MERGEABLE_INTO:
         raise ServiceError("只能合并到仍在处理中的投诉", field="duplicate_of", code="merge_closed", status=409)
     _ensure_can_act(actor, complaint)
-    old = _transition(complaint, S.MERGED)
+    old = _transition(complaint, ComplaintStatus.MERGED)
     now = timezone.now()
     complaint.merged_into = into
-    complaint.screening_result = ScreeningResult.DUPLICATE if old == S.SCREENING else complaint.screening_result
+    complaint.screening_result = ScreeningResult.DUPLICATE if old == ComplaintStatus.SCREENING else complaint.screening_result
     if note:
         complaint.staff_note = (complaint.staff_note + "\n" + note).strip()[:4000]
     _set_clock(complaint, now)
@@ -112,5 +110,5 @@ def complaint_merge(*, actor, complaint: Complaint, into: Complaint, note: str =
     moved = Complaint.objects.filter(merged_into=complaint).update(merged_into=into)
     Complaint.objects.filter(pk=into.pk).update(report_count=F("report_count") + complaint.report_count)
     record("complaint.merged", actor=actor, subject=complaint, old={"status": old},
-           new={"status": S.MERGED, "into_id": into.pk, "moved_children": moved})
+           new={"status": ComplaintStatus.MERGED, "into_id": into.pk, "moved_children": moved})
     return complaint

@@ -14,8 +14,6 @@ from complaints.services.guards import _is_staff_user, _lock
 from core.audit import record
 from core.errors import ServiceError
 
-S = ComplaintStatus
-
 
 @transaction.atomic
 def sla_policy_update(*, actor, category: str, accept_days: int, feedback_days: int) -> SlaPolicy:
@@ -52,7 +50,7 @@ def complaint_flag_sla(*, actor, complaint: Complaint, now=None, cal=None) -> st
     complaint.sla_flag = flag
     complaint.save(update_fields=["sla_flag"])
     if flag != SlaFlag.OK:
-        deadline = DeadlineKind.ACCEPT if complaint.status == S.RECEIVED else DeadlineKind.FEEDBACK
+        deadline = DeadlineKind.ACCEPT if complaint.status == ComplaintStatus.RECEIVED else DeadlineKind.FEEDBACK
         SlaAlert.objects.get_or_create(complaint=complaint, deadline=deadline, level=flag,
                                        due_at=complaint.next_due_at)
     record("complaint.sla_flagged", actor=actor, subject=complaint, old={"sla_flag": old},

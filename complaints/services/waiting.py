@@ -18,8 +18,6 @@ from core import workdays
 from core.audit import record
 from core.errors import ServiceError
 
-S = ComplaintStatus
-
 
 @transaction.atomic
 def complaint_request_info(*, actor, complaint: Complaint, question: str) -> Complaint:
@@ -27,13 +25,13 @@ def complaint_request_info(*, actor, complaint: Complaint, question: str) -> Com
     question = _bounded_text(question, field="question", required="请填写需要投诉人补充的内容（至少 4 个字）")
     complaint = _lock(complaint)
     _ensure_can_act(actor, complaint)
-    old = _transition(complaint, S.WAITING)
+    old = _transition(complaint, ComplaintStatus.WAITING)
     now = timezone.now()
     complaint.resume_status, complaint.paused_at, complaint.question = old, now, question
     _set_clock(complaint, now)
     complaint.save()
     record("complaint.paused", actor=actor, subject=complaint, old={"status": old},
-           new={"status": S.WAITING, "question": question})
+           new={"status": ComplaintStatus.WAITING, "question": question})
     return complaint
 
 
@@ -51,18 +49,18 @@ def complaint_resume(*, actor, complaint: Complaint, reply: str = "", evidence: 
         raise ServiceError(f"证据图片最多 {conf.evidence_max_files()} 张", field="evidence")
     with transaction.atomic():
         complaint = _lock(complaint)
-        if complaint.status != S.WAITING:
+        if complaint.status != ComplaintStatus.WAITING:
             raise ServiceError("此投诉不在等待补充状态", field="status", code="illegal_transition", status=409)
         if _is_staff_user(actor):
             _ensure_can_act(actor, complaint)
-        target = complaint.resume_status or S.RECEIVED
+        target = complaint.resume_status or ComplaintStatus.RECEIVED
         old = _transition(complaint, target)
         now = timezone.now()
         cal = workdays.calendar()
         paused = max(0, workdays.working_days_between(complaint.paused_at or now, now, cal=cal))
         warnings = [complaint.calendar_warning]
         if paused:
-            if target == S.RECEIVED:
+            if target == ComplaintStatus.RECEIVED:
                 accept = workdays.deadline(complaint.accept_due_at, paused, cal=cal)
                 complaint.accept_due_at = accept.due_at
                 warnings.append(",".join(map(str, accept.years_without_data)))

@@ -11,8 +11,6 @@ from complaints.models import ComplainantNotice, Complaint
 from core.errors import ServiceError
 from core.models import AuditEntry
 
-S = ComplaintStatus
-
 
 def events(complaint):
     return list(AuditEntry.objects.filter(subject_type="complaints.complaint", subject_id=str(complaint.pk))
@@ -21,18 +19,18 @@ def events(complaint):
 
 def test_happy_path_with_audit_entries(target, file_complaint, moderator):
     c = file_complaint(contact="13800138000")
-    assert c.status == S.RECEIVED and c.account == target and c.next_due_at == c.accept_due_at
+    assert c.status == ComplaintStatus.RECEIVED and c.account == target and c.next_due_at == c.accept_due_at
     c = services.complaint_claim(actor=moderator, complaint=c)
     c = services.complaint_accept(actor=moderator, complaint=c)
     assert c.accept_on_time is True and c.next_due_at == c.feedback_due_at
     c = services.complaint_start_screening(actor=moderator, complaint=c)
     c = services.complaint_screen(actor=moderator, complaint=c, result="valid", note="头像确为国徽")
-    assert c.status == S.HANDLING
+    assert c.status == ComplaintStatus.HANDLING
     c = services.complaint_send_feedback(actor=moderator, complaint=c, outcome=services.OUTCOME_VIOLATION)
-    assert c.status == S.FEEDBACK_SENT and c.feedback_on_time is True and c.next_due_at is None
+    assert c.status == ComplaintStatus.FEEDBACK_SENT and c.feedback_on_time is True and c.next_due_at is None
     assert c.feedback_working_days is not None
     c = services.complaint_close(actor=moderator, complaint=c)
-    assert c.status == S.CLOSED
+    assert c.status == ComplaintStatus.CLOSED
     assert events(c)[:1] == ["complaint.received"]
     assert {"complaint.claimed", "complaint.accepted", "complaint.screening_started", "complaint.screened",
             "complaint.feedback_sent", "complaint.closed"} <= set(events(c))
@@ -52,20 +50,20 @@ def test_received_entry_has_no_personal_data(target, file_complaint):
 
 # Service → the status it moves to (None: checked differently)
 OPS = {
-    "accept": (S.ACCEPTED, lambda c, u: services.complaint_accept(actor=u, complaint=c)),
-    "reject": (S.REJECTED, lambda c, u: services.complaint_reject(actor=u, complaint=c, reason="不属于账号信息问题")),
-    "screen_start": (S.SCREENING, lambda c, u: services.complaint_start_screening(actor=u, complaint=c)),
-    "feedback": (S.FEEDBACK_SENT, lambda c, u: services.complaint_send_feedback(actor=u, complaint=c, outcome="已处理完毕")),
-    "close": (S.CLOSED, lambda c, u: services.complaint_close(actor=u, complaint=c)),
-    "request_info": (S.WAITING, lambda c, u: services.complaint_request_info(actor=u, complaint=c, question="请补充截图")),
+    "accept": (ComplaintStatus.ACCEPTED, lambda c, u: services.complaint_accept(actor=u, complaint=c)),
+    "reject": (ComplaintStatus.REJECTED, lambda c, u: services.complaint_reject(actor=u, complaint=c, reason="不属于账号信息问题")),
+    "screen_start": (ComplaintStatus.SCREENING, lambda c, u: services.complaint_start_screening(actor=u, complaint=c)),
+    "feedback": (ComplaintStatus.FEEDBACK_SENT, lambda c, u: services.complaint_send_feedback(actor=u, complaint=c, outcome="已处理完毕")),
+    "close": (ComplaintStatus.CLOSED, lambda c, u: services.complaint_close(actor=u, complaint=c)),
+    "request_info": (ComplaintStatus.WAITING, lambda c, u: services.complaint_request_info(actor=u, complaint=c, question="请补充截图")),
 }
 
 
-@pytest.mark.parametrize("status", list(S))
+@pytest.mark.parametrize("status", list(ComplaintStatus))
 @pytest.mark.parametrize("op", list(OPS))
 def test_transition_table(target, file_complaint, moderator, status, op):
     c = file_complaint()
-    Complaint.objects.filter(pk=c.pk).update(status=status, resume_status=S.ACCEPTED if status == S.WAITING else "")
+    Complaint.objects.filter(pk=c.pk).update(status=status, resume_status=ComplaintStatus.ACCEPTED if status == ComplaintStatus.WAITING else "")
     c.refresh_from_db()
     new_status, fn = OPS[op]
     allowed = new_status in TRANSITIONS[status]
@@ -81,7 +79,7 @@ def test_transition_table(target, file_complaint, moderator, status, op):
         assert c.status == status and AuditEntry.objects.count() == before
 
 
-@pytest.mark.parametrize("status", [s for s in S if s != S.SCREENING])
+@pytest.mark.parametrize("status", [s for s in ComplaintStatus if s != ComplaintStatus.SCREENING])
 def test_screen_only_while_screening(target, file_complaint, moderator, status):
     c = file_complaint()
     Complaint.objects.filter(pk=c.pk).update(status=status)
@@ -91,7 +89,7 @@ def test_screen_only_while_screening(target, file_complaint, moderator, status):
     assert exc.value.code == "illegal_transition"
 
 
-@pytest.mark.parametrize("status", [s for s in S if s != S.WAITING])
+@pytest.mark.parametrize("status", [s for s in ComplaintStatus if s != ComplaintStatus.WAITING])
 def test_resume_only_while_waiting(target, file_complaint, moderator, status):
     c = file_complaint()
     Complaint.objects.filter(pk=c.pk).update(status=status)
@@ -105,7 +103,7 @@ def test_screen_invalid_sends_feedback(target, file_complaint, moderator):
     c = services.complaint_accept(actor=moderator, complaint=c)
     c = services.complaint_start_screening(actor=moderator, complaint=c)
     c = services.complaint_screen(actor=moderator, complaint=c, result="invalid")
-    assert c.status == S.FEEDBACK_SENT and c.outcome == services.OUTCOME_NO_VIOLATION
+    assert c.status == ComplaintStatus.FEEDBACK_SENT and c.outcome == services.OUTCOME_NO_VIOLATION
 
 
 def test_reject_needs_reason_and_answers(target, file_complaint, moderator):
@@ -114,7 +112,7 @@ def test_reject_needs_reason_and_answers(target, file_complaint, moderator):
         services.complaint_reject(actor=moderator, complaint=c, reason="")
     assert exc.value.field == "reason"
     c = services.complaint_reject(actor=moderator, complaint=c, reason="未提供被投诉账号的有效信息")
-    assert c.status == S.REJECTED and "未提供" in c.outcome and c.feedback_sent_at
+    assert c.status == ComplaintStatus.REJECTED and "未提供" in c.outcome and c.feedback_sent_at
 
 
 def test_claimed_by_someone_else(target, file_complaint, moderator, moderator2, supervisor):
@@ -125,7 +123,7 @@ def test_claimed_by_someone_else(target, file_complaint, moderator, moderator2, 
     assert exc.value.code == "claimed_by_other"
     with pytest.raises(ServiceError):
         services.complaint_claim(actor=moderator2, complaint=c)
-    assert services.complaint_accept(actor=supervisor, complaint=c).status == S.ACCEPTED  # supervisor steps in
+    assert services.complaint_accept(actor=supervisor, complaint=c).status == ComplaintStatus.ACCEPTED  # supervisor steps in
 
 
 def test_claim_next_takes_most_urgent_and_skips_bad_faith(make_account, file_complaint, moderator, supervisor, freeze):
@@ -177,10 +175,10 @@ def test_pause_and_resume_moves_deadlines(target, file_complaint, moderator, fre
     c = services.complaint_accept(actor=moderator, complaint=c)
     freeze(2026, 11, 4, 10, 0)  # Wednesday
     c = services.complaint_request_info(actor=moderator, complaint=c, question="请提供冒用您名义的截图")
-    assert c.status == S.WAITING and c.next_due_at is None and c.resume_status == S.ACCEPTED
+    assert c.status == ComplaintStatus.WAITING and c.next_due_at is None and c.resume_status == ComplaintStatus.ACCEPTED
     freeze(2026, 11, 9, 15, 0)  # next Monday: Thu, Fri, Mon = 3 working days waited
     c = services.complaint_resume(actor=None, complaint=c, reply="截图已补充")
-    assert c.status == S.ACCEPTED and c.paused_working_days == 3
+    assert c.status == ComplaintStatus.ACCEPTED and c.paused_working_days == 3
     assert c.feedback_due_at.isoformat().startswith("2026-11-26")
     assert c.next_due_at == c.feedback_due_at and "截图已补充" in c.complainant_reply
     assert events(c)[-1] == "complaint.resumed"
@@ -192,7 +190,7 @@ def test_pause_before_acceptance_moves_both_deadlines(target, file_complaint, mo
     c = services.complaint_request_info(actor=moderator, complaint=c, question="请说明被投诉账号")
     freeze(2026, 11, 3, 9, 0)
     c = services.complaint_resume(actor=moderator, complaint=c)
-    assert c.status == S.RECEIVED and c.paused_working_days == 1
+    assert c.status == ComplaintStatus.RECEIVED and c.paused_working_days == 1
     assert c.accept_due_at.isoformat().startswith("2026-11-04")
     assert c.next_due_at == c.accept_due_at
 
@@ -224,9 +222,9 @@ def test_duplicates_merge_and_all_complainants_get_feedback(target, file_complai
     second = file_complaint(description="这个账号冒充市政府，请处理。", contact="13900139000")
     third = file_complaint(target="https://weibo.example.com/u/t1?from=share")  # link resolves to the same uid
     other_category = file_complaint(category="8.6")
-    assert second.status == S.MERGED and second.merged_into == first
-    assert third.status == S.MERGED and third.merged_into == first
-    assert other_category.status == S.RECEIVED
+    assert second.status == ComplaintStatus.MERGED and second.merged_into == first
+    assert third.status == ComplaintStatus.MERGED and third.merged_into == first
+    assert other_category.status == ComplaintStatus.RECEIVED
     first.refresh_from_db()
     assert first.report_count == 3
     assert second.tracking_code != first.tracking_code
@@ -237,11 +235,11 @@ def test_duplicates_merge_and_all_complainants_get_feedback(target, file_complai
     services.complaint_send_feedback(actor=moderator, complaint=first, outcome=services.OUTCOME_VIOLATION)
     for dup in (second, third):
         dup.refresh_from_db()
-        assert dup.status == S.FEEDBACK_SENT and dup.outcome == services.OUTCOME_VIOLATION
+        assert dup.status == ComplaintStatus.FEEDBACK_SENT and dup.outcome == services.OUTCOME_VIOLATION
     assert ComplainantNotice.objects.filter(complaint=second).exists()
     services.complaint_close(actor=moderator, complaint=first)
     second.refresh_from_db()
-    assert second.status == S.CLOSED
+    assert second.status == ComplaintStatus.CLOSED
 
 
 def test_duplicate_window(target, file_complaint, freeze, settings):
@@ -250,14 +248,14 @@ def test_duplicate_window(target, file_complaint, freeze, settings):
     first = file_complaint()
     freeze(2026, 11, 10, 9, 0)
     later = file_complaint()
-    assert later.status == S.RECEIVED and later.merged_into is None and first.pk != later.pk
+    assert later.status == ComplaintStatus.RECEIVED and later.merged_into is None and first.pk != later.pk
 
 
 def test_no_merge_into_finished(target, file_complaint, moderator):
     first = file_complaint()
     services.complaint_reject(actor=moderator, complaint=first, reason="信息不全无法核实")
     again = file_complaint()
-    assert again.status == S.RECEIVED
+    assert again.status == ComplaintStatus.RECEIVED
 
 
 def test_manual_merge_and_screening_duplicate(make_account, file_complaint, moderator):
@@ -269,7 +267,7 @@ def test_manual_merge_and_screening_duplicate(make_account, file_complaint, mode
     with pytest.raises(ServiceError):
         services.complaint_screen(actor=moderator, complaint=b, result="duplicate")
     b = services.complaint_screen(actor=moderator, complaint=b, result="duplicate", duplicate_of=a)
-    assert b.status == S.MERGED and b.merged_into == a
+    assert b.status == ComplaintStatus.MERGED and b.merged_into == a
     with pytest.raises(ServiceError) as exc:
         services.complaint_merge(actor=moderator, complaint=a, into=a)
     assert exc.value.code in ("merge_self", "illegal_transition")
@@ -287,7 +285,7 @@ def test_bad_faith_deprioritises_future_complaints(target, make_account, file_co
     open_other.refresh_from_db()
     assert open_other.deprioritised
     later = file_complaint(target="t5", category="8.7", contact="137 0013 7000")
-    assert later.deprioritised and later.status == S.RECEIVED
+    assert later.deprioritised and later.status == ComplaintStatus.RECEIVED
     assert "complaint.bad_faith_marked" in events(c)
 
 
@@ -351,7 +349,7 @@ def test_sweep_closes_old_answered_complaints(target, file_complaint, moderator,
     freeze(2026, 11, 20, 9, 0)
     jobs.sweep_deadlines()
     c.refresh_from_db()
-    assert c.status == S.CLOSED
+    assert c.status == ComplaintStatus.CLOSED
 
 
 def test_unknown_target_is_kept_as_text(file_complaint):

@@ -9,9 +9,6 @@ from complaints.models import Complaint
 from core.errors import ServiceError
 from moderation import services as moderation_services
 
-S = ComplaintStatus
-
-
 
 def _to_handling(complaint, user):
     complaint = services.complaint_accept(actor=user, complaint=complaint)
@@ -40,19 +37,19 @@ def test_case_decision_sends_feedback(target, file_complaint, moderator, supervi
 
     a = _to_handling(file_complaint(contact="13800138000"), moderator)
     dup = file_complaint(description="同样发现这个账号冒充政府。")
-    assert dup.status == S.MERGED
+    assert dup.status == ComplaintStatus.MERGED
     case = ReviewCase.objects.get(pk=a.review_case_id)
     moderation_services.case_decide(actor=supervisor, case=case, decision=decision, **extra)
     a.refresh_from_db()
     dup.refresh_from_db()
-    assert a.status == S.FEEDBACK_SENT and a.outcome == outcome
-    assert dup.status == S.FEEDBACK_SENT and dup.outcome == outcome
+    assert a.status == ComplaintStatus.FEEDBACK_SENT and a.outcome == outcome
+    assert dup.status == ComplaintStatus.FEEDBACK_SENT and dup.outcome == outcome
     assert "假冒政府机关" not in a.outcome  # the decision's reason stays internal
 
 
 def test_unknown_account_is_handled_by_hand(file_complaint, moderator):
     c = _to_handling(file_complaint(target="https://example.com/u/nobody-known"), moderator)
-    assert c.status == S.HANDLING and c.review_case_id is None
+    assert c.status == ComplaintStatus.HANDLING and c.review_case_id is None
     with pytest.raises(ServiceError):
         services.complaint_link_case(actor=moderator, complaint=c)
 

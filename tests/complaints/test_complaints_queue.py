@@ -12,8 +12,6 @@ from complaints.choices import ComplaintStatus
 from complaints.models import Complaint, SlaAlert
 from core.models import Holiday
 
-S = ComplaintStatus
-
 
 @pytest.fixture
 def queue(make_account, file_complaint, moderator, freeze):
@@ -108,7 +106,7 @@ def test_web_actions_walk_the_lifecycle(login, moderator, target, file_complaint
         r = client.post(f"{url}{action}/", data)
         assert r.status_code == 302, action
     c.refresh_from_db()
-    assert c.status == S.CLOSED and c.outcome == "经核查属实，已处置。"
+    assert c.status == ComplaintStatus.CLOSED and c.outcome == "经核查属实，已处置。"
     r = client.post(f"{url}accept/", follow=True)  # illegal now: shown as an error, nothing changes
     assert "不能从" in r.content.decode()
 
@@ -120,7 +118,7 @@ def test_web_merge_by_code_and_unknown_action(login, moderator, make_account, fi
     client = login(moderator)
     client.post(f"/complaints/{b.pk}/merge/", {"merge-into": a.tracking_code})
     b.refresh_from_db()
-    assert b.status == S.MERGED and b.merged_into == a
+    assert b.status == ComplaintStatus.MERGED and b.merged_into == a
     assert client.post(f"/complaints/{a.pk}/explode/").status_code == 404
 
 
