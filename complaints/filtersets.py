@@ -2,7 +2,7 @@
 
 import django_filters
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +18,16 @@ def _staff():
     return get_user_model().objects.filter(groups__name__in=["moderator", "supervisor"]).distinct().order_by("username")
 
 
+class NullsLastOrderingFilter(django_filters.OrderingFilter):
+    """Sorting by deadline puts complaints without one (answered, closed, paused) last in either
+    direction, on PostgreSQL and SQLite alike (they disagree about where NULLs go)."""
+
+    def get_ordering_value(self, param):
+        value = super().get_ordering_value(param)
+        column = F(value.removeprefix("-"))
+        return column.desc(nulls_last=True) if value.startswith("-") else column.asc(nulls_last=True)
+
+
 class ComplaintFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("查询码 / 被投诉账号"))
     status = django_filters.ChoiceFilter(choices=ComplaintStatus.choices, label=_("状态"))
@@ -27,7 +37,7 @@ class ComplaintFilterSet(django_filters.FilterSet):
     overdue = YesNoFilter(method="filter_overdue", label=_("已逾期"))
     flag = django_filters.ChoiceFilter(field_name="sla_flag", choices=SlaFlag.choices, label=_("时限提醒"))
     assignee = django_filters.ModelChoiceFilter(queryset=_staff(), null_label=_("未认领"), label=_("处理人"))
-    sort = django_filters.OrderingFilter(
+    sort = NullsLastOrderingFilter(
         fields=(("next_due_at", "due"), ("received_at", "received")),
         field_labels={"next_due_at": _("时限"), "received_at": _("收到时间")}, label=_("排序"),
     )

@@ -52,6 +52,13 @@ class SlaPolicy(models.Model):
         return f"{self.get_category_display()}: {self.accept_days}/{self.feedback_days}"
 
 
+# The queue's order (the queue page, claim-next, the default ordering): bad-faith reporters last,
+# then the nearest deadline; complaints owing nothing (answered, closed, paused: no deadline) after
+# every complaint with one. Said explicitly because PostgreSQL sorts NULLs last and SQLite first;
+# NULLS LAST is PostgreSQL's own ascending order, so the queue indexes still serve it.
+QUEUE_ORDER = ("deprioritised", models.F("next_due_at").asc(nulls_last=True), "id")
+
+
 class Complaint(models.Model):
     """One complaint or report about an account's information (Art 19).
 
@@ -123,7 +130,7 @@ class Complaint(models.Model):
     bad_faith = models.BooleanField(_("恶意投诉"), default=False)
 
     class Meta:
-        ordering = ["deprioritised", "next_due_at", "id"]
+        ordering = list(QUEUE_ORDER)
         verbose_name = _("投诉举报")
         verbose_name_plural = _("投诉举报")
         indexes = [

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from complaints.choices import PUBLIC_STAGE, ComplaintCategory, ComplaintStatus
-from complaints.models import Complaint, SlaPolicy
+from complaints.models import QUEUE_ORDER, Complaint, SlaPolicy
 from core import workdays
 from core.models import AuditEntry
 
@@ -24,7 +24,7 @@ def complaint_list(*, user) -> QuerySet[Complaint]:
     if not user.has_perm("complaints.view_complaint"):
         return Complaint.objects.none()
     return (Complaint.objects.select_related("account", "assignee").only(*QUEUE_FIELDS)
-            .order_by("deprioritised", "next_due_at", "id"))
+            .order_by(*QUEUE_ORDER))
 
 
 def complaint_get(*, pk: int) -> Complaint:

@@ -5,47 +5,51 @@ reason the complainant receives as the answer.
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from complaints.choices import ComplaintStatus
 from complaints.models import Complaint
-from complaints.services.deadlines import _set_clock
 from complaints.services.feedback import _queue_notices, _record_feedback
-from complaints.services.guards import _bounded_text, _ensure_can_act, _lock, _transition
-from core.audit import record
+from complaints.services.guards import HANDLE, _bounded_text, _change_status, _require
+
+
+def _accepted_or_not(complaint: Complaint, now) -> None:
+    complaint.accepted_at = now
+    complaint.accept_on_time = now <= complaint.accept_due_at
 
 
 @transaction.atomic
 def complaint_accept(*, actor, complaint: Complaint) -> Complaint:
-    """Accept a received complaint for screening; the feedback clock keeps running from receipt."""
-    complaint = _lock(complaint)
-    _ensure_can_act(actor, complaint)
-    old = _transition(complaint, ComplaintStatus.ACCEPTED)
-    now = timezone.now()
-    complaint.accepted_at = now
-    complaint.accept_on_time = now <= complaint.accept_due_at
-    _set_clock(complaint, now)
-    complaint.save()
-    record("complaint.accepted", actor=actor, subject=complaint, old={"status": old},
-           new={"status": complaint.status, "on_time": complaint.accept_on_time})
-    return complaint
+    """Accept a received complaint for screening; the feedback clock keeps running from receipt.
+
+    Staff holding ``handle_complaint`` only (the assignee guard applies); never the system or a
+    platform client: accepting is a person's judgement.
+    """
+    _require(actor, permission=HANDLE)
+
+    def accept(c, old, now):
+        _accepted_or_not(c, now)
+        return {"on_time": c.accept_on_time}
+
+    return _change_status(actor, complaint, ComplaintStatus.ACCEPTED, "complaint.accepted", accept)
 
 
 @transaction.atomic
 def complaint_reject(*, actor, complaint: Complaint, reason: str) -> Complaint:
-    """Decline to accept (不予受理), with a reason the complainant sees as the answer."""
-    reason = _bounded_text(reason, field="reason", required="请填写不予受理的理由（至少 4 个字）")
-    complaint = _lock(complaint)
-    _ensure_can_act(actor, complaint)
-    old = _transition(complaint, ComplaintStatus.REJECTED)
-    now = timezone.now()
-    complaint.accepted_at = now
-    complaint.accept_on_time = now <= complaint.accept_due_at
-    complaint.reject_reason = reason
-    _record_feedback(complaint, f"您的投诉不予受理。理由：{reason}", now)
-    _set_clock(complaint, now)
-    complaint.save()
-    record("complaint.rejected", actor=actor, subject=complaint, old={"status": old},
-           new={"status": complaint.status, "reason": reason, "on_time": complaint.accept_on_time})
+    """Decline to accept (不予受理), with a reason the complainant sees as the answer.
+
+    Staff holding ``handle_complaint`` only (the assignee guard applies).
+    """
+    _require(actor, permission=HANDLE)
+    reason = _bounded_text(reason, field="reason", required=_("请填写不予受理的理由（至少 4 个字）"))
+
+    def reject(c, old, now):
+        _accepted_or_not(c, now)
+        c.reject_reason = reason
+        # The complainant's answer is a record kept in Chinese whatever the staff's language.
+        _record_feedback(c, f"您的投诉不予受理。理由：{reason}", now)
+        return {"reason": reason, "on_time": c.accept_on_time}
+
+    complaint = _change_status(actor, complaint, ComplaintStatus.REJECTED, "complaint.rejected", reject)
     _queue_notices(complaint)
     return complaint

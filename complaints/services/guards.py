@@ -1,15 +1,68 @@
-"""The checks every complaint action makes first: lock the row, check the status transition
-against ``complaints.choices.TRANSITIONS``, check that the actor may act on a complaint someone
-else has claimed, and bound the free text a complainant will read or the audit log will keep.
+"""The checks every complaint action makes first, and the one way a status changes.
+
+Who may act (services own their rules, so a page, the API, a job and a test cannot disagree).
+Every service names what it needs and ``_require`` applies it to the three kinds of actor:
+
+- a **staff user** must hold the Django permission the service names: ``handle_complaint`` to
+  work a complaint (Art 19: 受理、甄别、处置、反馈), ``reassign_complaint`` to act on one someone
+  else has claimed, ``mark_bad_faith``, ``reveal_contact`` (Art 16), ``change_slapolicy``,
+  ``change_slaalert``;
+- a **platform API client** (``core.models.ApiClient``) must be active and hold the scope the
+  service names. Only ``complaints:write`` exists, for forwarding a report; no scope lets a client
+  work on complaints, so every other service refuses clients;
+- **the system** (``None``) is accepted only where a service says so in its docstring: the
+  deadline sweep (flags, closing answered complaints), moderation's case decisions (feedback) and
+  the anonymous public (filing on the public page, replying with the tracking code). Elsewhere a
+  person's judgement is needed and ``None`` is refused.
+
+Anything else (an anonymous user object, an unknown type) is refused: what cannot be checked
+does not pass. The assignee guard then applies to staff users only: the system acts on the
+complaint's own schedule or for its complainant, and clients never get that far.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from complaints.choices import TRANSITIONS, ComplaintStatus
 from complaints.models import Complaint
+from complaints.services.deadlines import _set_clock
+from core.audit import record
 from core.errors import ServiceError
+from core.models import ApiClient
+
+HANDLE = "complaints.handle_complaint"
+REASSIGN = "complaints.reassign_complaint"
+
+
+def _staff(actor) -> bool:
+    """A staff login (as opposed to the system, a platform client or anything else)."""
+    return isinstance(actor, get_user_model())
+
+
+def _require(actor, *, permission: str = "", scope: str = "", system: bool = False) -> None:
+    """Refuse (403) an actor the service does not allow; see the module docstring."""
+    if actor is None:
+        allowed = system
+    elif isinstance(actor, ApiClient):
+        allowed = bool(scope) and actor.is_active and actor.has_scope(scope)
+    elif _staff(actor):
+        allowed = bool(permission) and actor.has_perm(permission)
+    else:
+        allowed = False
+    if allowed:
+        return
+    if actor is None:
+        message = _("此操作须由工作人员进行")
+    elif isinstance(actor, ApiClient):
+        message = _("平台接口客户端无权进行此操作")
+    else:
+        message = _("没有进行此操作的权限")
+    raise ServiceError(message, code="forbidden", status=403)
 
 
 def _lock(complaint: Complaint) -> Complaint:
@@ -20,27 +73,48 @@ def _transition(complaint: Complaint, new_status: str) -> str:
     old = complaint.status
     if new_status not in TRANSITIONS[old]:
         raise ServiceError(
-            f"投诉状态不能从「{ComplaintStatus(old).label}」变为「{ComplaintStatus(new_status).label}」",
+            _("投诉状态不能从「%(old)s」变为「%(new)s」") % {
+                "old": ComplaintStatus(old).label, "new": ComplaintStatus(new_status).label},
             field="status", code="illegal_transition", status=409,
         )
     complaint.status = new_status
     return old
 
 
-def _is_staff_user(actor) -> bool:
-    return actor is not None and hasattr(actor, "has_perm") and getattr(actor, "pk", None) is not None
-
-
 def _ensure_can_act(actor, complaint: Complaint) -> None:
-    """A complaint claimed by someone else is theirs, unless a supervisor steps in."""
-    if not _is_staff_user(actor):
+    """A complaint claimed by someone else is theirs, unless a supervisor steps in; an unclaimed
+    one becomes the acting staff user's."""
+    if not _staff(actor):
         return
-    if complaint.assignee_id and complaint.assignee_id != actor.pk and not actor.has_perm(
-            "complaints.reassign_complaint"):
-        raise ServiceError("此投诉已由其他人认领", field="assignee", code="claimed_by_other", status=409)
+    if complaint.assignee_id and complaint.assignee_id != actor.pk and not actor.has_perm(REASSIGN):
+        raise ServiceError(_("此投诉已由其他人认领"), field="assignee", code="claimed_by_other", status=409)
     if complaint.assignee_id is None:
         complaint.assignee = actor
         complaint.claimed_at = timezone.now()
+
+
+# apply(complaint, old_status, now) sets this step's fields and returns extra audit values.
+Step = Callable[[Complaint, str, object], dict | None]
+
+
+def _change_status(actor, complaint: Complaint, new_status: str, event: str, apply: Step | None = None, *,
+                   guard: bool = True, locked: bool = False) -> Complaint:
+    """The one way a complaint's status changes: lock the row (unless the caller holds it),
+    check the assignee (``guard``) and the transition, let ``apply`` set the step's own fields,
+    point the clock at the deadline staff now face, save, and write the audit entry
+    (``old``/``new`` status plus what ``apply`` returned). Run inside the caller's transaction."""
+    if not locked:
+        complaint = _lock(complaint)
+    if guard:
+        _ensure_can_act(actor, complaint)
+    old = _transition(complaint, new_status)
+    now = timezone.now()
+    extra = apply(complaint, old, now) if apply is not None else None
+    _set_clock(complaint, now)
+    complaint.save()
+    record(event, actor=actor, subject=complaint, old={"status": old},
+           new={"status": complaint.status, **(extra or {})})
+    return complaint
 
 
 def _bounded_text(value: str | None, *, field: str, min_length: int = 4, max_length: int = 500,
@@ -48,7 +122,7 @@ def _bounded_text(value: str | None, *, field: str, min_length: int = 4, max_len
     """Free text a complainant will read or the audit log will keep: stripped, 4–500 characters."""
     value = (value or "").strip()
     if len(value) < min_length:
-        raise ServiceError(required or f"至少 {min_length} 个字", field=field)
+        raise ServiceError(required or _("至少 %(n)d 个字") % {"n": min_length}, field=field)
     if len(value) > max_length:
-        raise ServiceError(f"不能超过 {max_length} 个字", field=field)
+        raise ServiceError(_("不能超过 %(n)d 个字") % {"n": max_length}, field=field)
     return value

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from complaints.choices import OPEN_STATUSES
 from complaints.models import Complaint, ReporterFlag
-from complaints.services.guards import _lock
+from complaints.services.guards import _lock, _require
 from core import crypto
 from core.audit import record
 from core.errors import ServiceError
@@ -19,10 +20,15 @@ from core.errors import ServiceError
 @transaction.atomic
 def complaint_mark_bad_faith(*, actor, complaint: Complaint, reason: str) -> Complaint:
     """A supervisor marks the reporter of ``complaint`` as filing in bad faith: their open and
-    future complaints sort after everyone else's (still received, still answered)."""
+    future complaints sort after everyone else's (still received, still answered).
+
+    Staff holding ``complaints.mark_bad_faith`` only: it is a supervisor's judgement about a
+    person, never the system's or a platform client's.
+    """
+    _require(actor, permission="complaints.mark_bad_faith")
     reason = (reason or "").strip()
     if len(reason) < 4:
-        raise ServiceError("请填写理由（至少 4 个字）", field="reason")
+        raise ServiceError(_("请填写理由（至少 4 个字）"), field="reason")
     complaint = _lock(complaint)
     hashes = []
     for kind, key in ((ReporterFlag.Kind.CONTACT, complaint.contact_hash), (ReporterFlag.Kind.IP, complaint.reporter_ip_hash)):
@@ -48,14 +54,16 @@ def _reporter_q(hashes: list[str]) -> Q:
 
 @transaction.atomic
 def complaint_reveal_contact(*, actor, complaint: Complaint, reason: str) -> str:
-    """Show the complainant's full contact to a permitted supervisor, with a recorded reason (Art 16)."""
+    """Show the complainant's full contact to a permitted supervisor, with a recorded reason (Art 16).
+
+    Staff holding ``complaints.reveal_contact`` only: personal data is revealed to a named person.
+    """
+    _require(actor, permission="complaints.reveal_contact")
     reason = (reason or "").strip()
     if len(reason) < 4:
-        raise ServiceError("请填写查看理由（至少 4 个字）", field="reason")
-    if not actor.has_perm("complaints.reveal_contact"):
-        raise ServiceError("没有查看完整联系方式的权限", code="forbidden", status=403)
+        raise ServiceError(_("请填写查看理由（至少 4 个字）"), field="reason")
     if not complaint.contact_encrypted:
-        raise ServiceError("投诉人未留联系方式", field="contact", code="no_contact", status=404)
+        raise ServiceError(_("投诉人未留联系方式"), field="contact", code="no_contact", status=404)
     record("complaint.contact_revealed", actor=actor, subject=complaint,
            new={"masked": complaint.contact_masked, "reason": reason})
     return crypto.decrypt(complaint.contact_encrypted)

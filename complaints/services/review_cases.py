@@ -6,18 +6,18 @@ in handling is answered with a text derived from the decision, never its details
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from complaints.choices import CATEGORY_ARTICLE, ComplaintCategory, ComplaintStatus
 from complaints.models import Complaint
-from complaints.services.feedback import (
-    OUTCOME_HANDLED,
-    OUTCOME_NO_VIOLATION,
-    OUTCOME_VIOLATION,
-    complaint_send_feedback,
-)
-from complaints.services.guards import _ensure_can_act, _lock
+from complaints.services.feedback import OUTCOME_HANDLED, OUTCOME_NO_VIOLATION, OUTCOME_VIOLATION, _answer
+from complaints.services.guards import HANDLE, _ensure_can_act, _lock, _require
 from core.audit import record
 from core.errors import ServiceError
+
+# The permission moderation's ``case_decide`` requires: whoever may decide the case may have its
+# outcome sent to the complainants linked to it.
+DECIDE_CASE = "moderation.decide_case"
 
 
 def _open_review_case(*, actor, complaint: Complaint):
@@ -55,16 +55,21 @@ def _open_review_case(*, actor, complaint: Complaint):
 @transaction.atomic
 def complaint_link_case(*, actor, complaint: Complaint):
     """(Re)open or join the review case of a complaint in handling, e.g. after the account was
-    identified by hand or when moderation was not yet available."""
+    identified by hand or when moderation was not yet available.
+
+    Staff holding ``handle_complaint`` only (the assignee guard applies).
+    """
+    _require(actor, permission=HANDLE)
     complaint = _lock(complaint)
     _ensure_can_act(actor, complaint)
     if complaint.status != ComplaintStatus.HANDLING:
-        raise ServiceError("只有处置中的投诉可以关联审核工单", field="status", code="illegal_transition", status=409)
+        raise ServiceError(_("只有处置中的投诉可以关联审核工单"), field="status", code="illegal_transition",
+                           status=409)
     if complaint.account_id is None:
-        raise ServiceError("被投诉账号未能识别，无法关联审核工单", field="account", code="no_account", status=409)
+        raise ServiceError(_("被投诉账号未能识别，无法关联审核工单"), field="account", code="no_account", status=409)
     case = _open_review_case(actor=actor, complaint=complaint)
     if case is None:
-        raise ServiceError("审核工单功能暂不可用", code="moderation_unavailable", status=503)
+        raise ServiceError(_("审核工单功能暂不可用"), code="moderation_unavailable", status=503)
     return case
 
 
@@ -90,11 +95,19 @@ def _outcome_from_case(case) -> str:
     return OUTCOME_HANDLED
 
 
+@transaction.atomic
 def complaint_case_decided(*, case, actor) -> list[Complaint]:
     """Hook called by moderation when a review case is decided: every complaint in handling that
-    is linked to it gets its feedback (text derived from the decision, never its details)."""
+    is linked to it gets its feedback (text derived from the decision, never its details).
+
+    The decision is the authority here, not handling rights on each complaint: ``actor`` is whoever
+    decided the case, so a staff user must hold ``moderation.decide_case`` (what ``case_decide``
+    checked) and the system may pass ``None`` for a decision it made; the assignee guard does not
+    apply (the complaint's outcome is the case's, whoever claimed it). Platform clients are refused.
+    """
+    _require(actor, permission=DECIDE_CASE, system=True)
     outcome = _outcome_from_case(case)
     done = []
     for complaint in Complaint.objects.filter(review_case_id=case.pk, status=ComplaintStatus.HANDLING).order_by("id"):
-        done.append(complaint_send_feedback(actor=actor, complaint=complaint, outcome=outcome, force=True))
+        done.append(_answer(actor, complaint, outcome, guard=False))
     return done
