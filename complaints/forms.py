@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from complaints import challenge, conf
+from complaints import challenge, conf, selectors
 from complaints.choices import ComplaintCategory, ScreeningResult
 
 
@@ -103,6 +103,25 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("理由"), min_length=4, max_length=500)
 
 
+def _complaint_for_code(code: str):
+    complaint = selectors.complaint_by_code(code=code)
+    if complaint is None:
+        raise forms.ValidationError(_("查询码不存在"), code="not_found")
+    return complaint
+
+
+class TrackingCodeField(forms.CharField):
+    """A tracking code typed by staff, cleaned to the complaint it names."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 30)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        return _complaint_for_code(value) if value else None
+
+
 class ScreenForm(forms.Form):
     result = forms.ChoiceField(label=_("甄别结论"), choices=ScreeningResult.choices, widget=forms.RadioSelect)
     note = forms.CharField(label=_("内部备注"), required=False, max_length=1000,
@@ -110,6 +129,14 @@ class ScreenForm(forms.Form):
     outcome = forms.CharField(label=_("不属实时向投诉人反馈"), required=False, max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 2}))
     duplicate_of = forms.CharField(label=_("重复时：原投诉查询码"), required=False, max_length=30)
+
+    def clean_duplicate_of(self):
+        """The complaint the code names, looked up only for a duplicate (a code typed next to
+        another result is ignored, not refused)."""
+        code = self.cleaned_data["duplicate_of"].strip()
+        if self.data.get(self.add_prefix("result")) != ScreeningResult.DUPLICATE or not code:
+            return None
+        return _complaint_for_code(code)
 
 
 class FeedbackForm(forms.Form):
@@ -122,10 +149,11 @@ class QuestionForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    into = forms.CharField(label=_("合并到（查询码）"), max_length=30)
+    into = TrackingCodeField(label=_("合并到（查询码）"))
     note = forms.CharField(label=_("内部备注"), required=False, max_length=500)
 
 
 class PolicyForm(forms.Form):
+    category = forms.ChoiceField(label=_("类别"), choices=ComplaintCategory.choices, widget=forms.HiddenInput)
     accept_days = forms.IntegerField(label=_("受理时限（工作日）"), min_value=0, max_value=5)
     feedback_days = forms.IntegerField(label=_("反馈时限（工作日）"), min_value=1, max_value=15)

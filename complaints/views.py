@@ -4,7 +4,10 @@ and SLA alerts. (The holiday calendar is core's: ``core.calendar_views``.)"""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
@@ -36,13 +39,13 @@ class ComplaintListView(ObjectListView):
     export_key = "complaints.complaints"
 
 
-@permission_required("complaints.view_complaint", raise_exception=True)
-def complaint_detail(request, pk):
-    complaint = selectors.complaint_get(pk=pk)
-    can_handle = request.user.has_perm("complaints.handle_complaint")
+def _detail_context(request, complaint: Complaint, bound: dict) -> dict:
+    """The complaint page; ``bound`` holds the form of a refused action, with its errors."""
     merged = list(complaint.merged_complaints.only("id", "tracking_code", "status", "received_at", "description")
                   .order_by("id")[:50])
-    context = {
+    forms_ = {spec.context: spec.form(prefix=spec.prefix, initial=spec.initial) for spec in ACTIONS.values()
+              if spec.form is not None}
+    return {
         "complaint": complaint,
         "title": complaint.tracking_code,
         "clock": selectors.clock(complaint),
@@ -50,83 +53,104 @@ def complaint_detail(request, pk):
         "merged": merged,
         "history": list(selectors.complaint_history(complaint)[:100]),
         "notices": list(complaint.notices.all()[:20]),
-        "can_handle": can_handle,
+        "can_handle": request.user.has_perm("complaints.handle_complaint"),
         "can_mark_bad_faith": request.user.has_perm("complaints.mark_bad_faith"),
         "can_reveal": request.user.has_perm("complaints.reveal_contact"),
         "statuses": {s.name: s.value for s in ComplaintStatus},
-        "reject_form": forms.ReasonForm(prefix="reject"),
-        "screen_form": forms.ScreenForm(prefix="screen"),
-        "feedback_form": forms.FeedbackForm(prefix="feedback", initial={"outcome": services.OUTCOME_VIOLATION}),
-        "question_form": forms.QuestionForm(prefix="question"),
-        "merge_form": forms.MergeForm(prefix="merge"),
-        "bad_faith_form": forms.ReasonForm(prefix="badfaith"),
+        **forms_, **bound,
     }
-    return render(request, "complaints/complaint_detail.html", context)
 
 
-def _by_code(code: str, field: str) -> Complaint:
-    other = selectors.complaint_by_code(code=code)
-    if other is None:
-        raise ServiceError(_("查询码不存在"), field=field)
-    return other
+@permission_required("complaints.view_complaint", raise_exception=True)
+def complaint_detail(request, pk):
+    complaint = selectors.complaint_get(pk=pk)
+    return render(request, "complaints/complaint_detail.html", _detail_context(request, complaint, {}))
 
 
-def _run_action(request, complaint: Complaint, action: str):
-    user = request.user
-    post = request.POST
-    if action == "claim":
-        return services.complaint_claim(actor=user, complaint=complaint), _("已认领")
-    if action == "release":
-        return services.complaint_release(actor=user, complaint=complaint), _("已退回队列")
-    if action == "accept":
-        return services.complaint_accept(actor=user, complaint=complaint), _("已受理")
-    if action == "reject":
-        return services.complaint_reject(actor=user, complaint=complaint,
-                                         reason=post.get("reject-reason", "")), _("已决定不予受理")
-    if action == "screen_start":
-        return services.complaint_start_screening(actor=user, complaint=complaint), _("已开始甄别")
-    if action == "screen":
-        result = post.get("screen-result", "")
-        dup_code = post.get("screen-duplicate_of", "").strip()
-        duplicate_of = _by_code(dup_code, "duplicate_of") if result == "duplicate" and dup_code else None
-        c = services.complaint_screen(actor=user, complaint=complaint, result=result, note=post.get("screen-note", ""),
-                                      outcome=post.get("screen-outcome", ""), duplicate_of=duplicate_of)
-        return c, _("已提交甄别结论")
-    if action == "merge":
-        into = _by_code(post.get("merge-into", ""), "into")
-        return services.complaint_merge(actor=user, complaint=complaint, into=into,
-                                        note=post.get("merge-note", "")), _("已合并")
-    if action == "link_case":
-        services.complaint_link_case(actor=user, complaint=complaint)
-        return complaint, _("已关联审核工单")
-    if action == "feedback":
-        return services.complaint_send_feedback(actor=user, complaint=complaint,
-                                                outcome=post.get("feedback-outcome", "")), _("已反馈投诉人")
-    if action == "close":
-        return services.complaint_close(actor=user, complaint=complaint), _("已办结")
-    if action == "request_info":
-        return services.complaint_request_info(actor=user, complaint=complaint,
-                                               question=post.get("question-question", "")), _("已请投诉人补充，时限暂停")
-    if action == "resume":
-        return services.complaint_resume(actor=user, complaint=complaint), _("已恢复计时")
-    if action == "bad_faith":
-        if not user.has_perm("complaints.mark_bad_faith"):
-            raise PermissionDenied
-        return services.complaint_mark_bad_faith(actor=user, complaint=complaint,
-                                                 reason=post.get("badfaith-reason", "")), _("已标记为恶意投诉")
-    raise Http404
+@dataclass(frozen=True)
+class _Action:
+    """A button on the complaint page: the service it calls with the cleaned form, the message
+    when it is done, and the form (if it takes input) with its prefix and context name."""
+
+    run: Callable[[object, Complaint, dict], object]
+    done: str
+    form: type[django_forms.Form] | None = None
+    prefix: str = ""
+    context: str = ""
+    initial: dict = field(default_factory=dict)
+    # a service error's field → the form field it belongs under
+    fields: dict = field(default_factory=dict)
+    # beyond handle_complaint, checked before the input is read (the service checks it too)
+    permission: str = ""
+
+
+def _service(fn, **names):
+    """``run`` for a service taking the complaint and the named cleaned fields."""
+    return lambda user, complaint, data: fn(actor=user, complaint=complaint,
+                                            **{arg: data[key] for arg, key in names.items()})
+
+
+ACTIONS: dict[str, _Action] = {
+    "claim": _Action(_service(services.complaint_claim), gettext_lazy("已认领")),
+    "release": _Action(_service(services.complaint_release), gettext_lazy("已退回队列")),
+    "accept": _Action(_service(services.complaint_accept), gettext_lazy("已受理")),
+    "reject": _Action(_service(services.complaint_reject, reason="reason"), gettext_lazy("已决定不予受理"),
+                      forms.ReasonForm, "reject", "reject_form"),
+    "screen_start": _Action(_service(services.complaint_start_screening), gettext_lazy("已开始甄别")),
+    "screen": _Action(_service(services.complaint_screen, result="result", note="note", outcome="outcome",
+                               duplicate_of="duplicate_of"),
+                      gettext_lazy("已提交甄别结论"), forms.ScreenForm, "screen", "screen_form"),
+    "merge": _Action(_service(services.complaint_merge, into="into", note="note"), gettext_lazy("已合并"),
+                     forms.MergeForm, "merge", "merge_form", fields={"duplicate_of": "into"}),
+    "link_case": _Action(_service(services.complaint_link_case), gettext_lazy("已关联审核工单")),
+    "feedback": _Action(_service(services.complaint_send_feedback, outcome="outcome"), gettext_lazy("已反馈投诉人"),
+                        forms.FeedbackForm, "feedback", "feedback_form",
+                        initial={"outcome": services.OUTCOME_VIOLATION}),
+    "close": _Action(_service(services.complaint_close), gettext_lazy("已办结")),
+    "request_info": _Action(_service(services.complaint_request_info, question="question"),
+                            gettext_lazy("已请投诉人补充，时限暂停"), forms.QuestionForm, "question", "question_form"),
+    "resume": _Action(_service(services.complaint_resume), gettext_lazy("已恢复计时")),
+    "bad_faith": _Action(_service(services.complaint_mark_bad_faith, reason="reason"),
+                         gettext_lazy("已标记为恶意投诉"), forms.ReasonForm, "badfaith", "bad_faith_form",
+                         permission="complaints.mark_bad_faith"),
+}
+
+
+def _attach(form: django_forms.Form, exc: ServiceError, fields: dict) -> bool:
+    """Put a refusal under the field it names; False when it names none of this form's fields."""
+    name = fields.get(exc.field, exc.field)
+    if name not in form.fields:
+        return False
+    form.add_error(name, exc.message)
+    return True
 
 
 @require_POST
 @permission_required("complaints.handle_complaint", raise_exception=True)
 def complaint_action(request, pk, action):
+    """Run one action from the complaint page. Bad input is shown under its field (422); a
+    refusal about the complaint's state (claimed, illegal step) is a message on the page."""
+    spec = ACTIONS.get(action)
+    if spec is None:
+        raise Http404
+    if spec.permission and not request.user.has_perm(spec.permission):
+        raise PermissionDenied
     complaint = get_object_or_404(Complaint, pk=pk)
-    try:
-        _complaint, message = _run_action(request, complaint, action)
-        messages.success(request, message)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    return redirect("complaints:complaint_detail", pk=pk)
+    form = spec.form(request.POST, prefix=spec.prefix) if spec.form is not None else None
+    if form is None or form.is_valid():
+        try:
+            spec.run(request.user, complaint, form.cleaned_data if form is not None else {})
+        except ServiceError as exc:
+            if exc.status == 403:
+                raise PermissionDenied(exc.message) from exc
+            if form is None or not _attach(form, exc, spec.fields):
+                messages.error(request, exc.message)
+                return redirect("complaints:complaint_detail", pk=pk)
+        else:
+            messages.success(request, spec.done)
+            return redirect("complaints:complaint_detail", pk=pk)
+    context = _detail_context(request, selectors.complaint_get(pk=pk), {spec.context: form})
+    return render(request, "complaints/complaint_detail.html", context, status=422)
 
 
 @require_POST
@@ -162,7 +186,8 @@ def contact_reveal(request, pk):
                                                         reason=form.cleaned_data["reason"])
             messages.warning(request, _("已记录本次查看。请仅用于联系投诉人。"))
         except ServiceError as exc:
-            form.add_error(None, exc.message)
+            if not _attach(form, exc, {}):
+                form.add_error(None, exc.message)
     return render(request, "complaints/contact_reveal.html",
                   {"complaint": complaint, "form": form, "revealed": revealed, "title": _("查看联系方式")})
 
@@ -197,26 +222,26 @@ def metrics(request):
 
 @permission_required("complaints.view_slapolicy", raise_exception=True)
 def policies(request):
+    form = None
     if request.method == "POST":
         if not request.user.has_perm("complaints.change_slapolicy"):
             raise PermissionDenied
-        category = request.POST.get("category", "")
         form = forms.PolicyForm(request.POST)
         if form.is_valid():
             try:
-                services.sla_policy_update(actor=request.user, category=category, **form.cleaned_data)
-                messages.success(request, _("已保存；自此后收到的投诉按新时限计算"))
+                services.sla_policy_update(actor=request.user, **form.cleaned_data)
             except ServiceError as exc:
-                messages.error(request, exc.message)
-        else:
-            messages.error(request, _("时限填写有误：受理 0–5、反馈 1–15 个工作日"))
-        return redirect("complaints:policies")
+                if not _attach(form, exc, {}):
+                    form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("已保存；自此后收到的投诉按新时限计算"))
+                return redirect("complaints:policies")
     today = timezone.localdate()
     return render(request, "complaints/policies.html", {
-        "title": _("处理时限"), "rows": selectors.process_overview(),
+        "title": _("处理时限"), "rows": selectors.process_overview(), "form": form,
         "coverage": workdays.coverage(range(today.year, today.year + 2)),
         "can_edit": request.user.has_perm("complaints.change_slapolicy"),
-    })
+    }, status=200 if form is None else 422)
 
 
 @permission_required("complaints.view_slaalert", raise_exception=True)

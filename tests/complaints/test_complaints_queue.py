@@ -2,6 +2,7 @@
 policies, the holiday editor and alerts."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -122,6 +123,51 @@ def test_web_merge_by_code_and_unknown_action(login, moderator, make_account, fi
     assert client.post(f"/complaints/{a.pk}/explode/").status_code == 404
 
 
+def _error(response, name: str) -> str:
+    """The error shown under the field ``name`` (its html name, with the form's prefix)."""
+    match = re.search(rf'id="error-{re.escape(name)}"[^>]*>(.*?)</div>', response.content.decode(), re.S)
+    return re.sub(r"<[^>]+>", "", match.group(1)) if match else ""
+
+
+@pytest.mark.parametrize(("action", "data", "field", "words"), [
+    ("reject", {"reject-reason": "短"}, "reject-reason", "4"),
+    ("merge", {"merge-into": "QL-AAAA-BBBB-CCCC"}, "merge-into", "查询码不存在"),
+    ("request_info", {"question-question": ""}, "question-question", ""),
+    ("bad_faith", {"badfaith-reason": ""}, "badfaith-reason", ""),
+])
+def test_action_input_errors_under_their_field(login, supervisor, target, file_complaint, action, data, field,
+                                               words):
+    c = file_complaint()
+    r = login(supervisor).post(f"/complaints/{c.pk}/{action}/", data)
+    assert r.status_code == 422 and words in _error(r, field), r.content.decode()[-3000:]
+    c.refresh_from_db()
+    assert c.status == ComplaintStatus.RECEIVED and not c.bad_faith
+
+
+def test_screen_errors_under_their_field(login, moderator, target, file_complaint):
+    c = file_complaint()
+    client = login(moderator)
+    client.post(f"/complaints/{c.pk}/accept/")
+    client.post(f"/complaints/{c.pk}/screen_start/")
+    r = client.post(f"/complaints/{c.pk}/screen/", {"screen-note": "看过了"})
+    assert r.status_code == 422 and _error(r, "screen-result")
+    assert "看过了" in r.content.decode()  # the rest of the input is kept
+    r = client.post(f"/complaints/{c.pk}/screen/", {"screen-result": "duplicate"})  # the service names the field
+    assert r.status_code == 422 and "重复的投诉查询码" in _error(r, "screen-duplicate_of")
+    r = client.post(f"/complaints/{c.pk}/screen/", {"screen-result": "valid", "screen-duplicate_of": "nonsense"})
+    assert r.status_code == 302  # a code next to another result is ignored, as before
+    c.refresh_from_db()
+    assert c.status == ComplaintStatus.HANDLING
+
+
+def test_feedback_error_under_its_field(login, moderator, target, file_complaint):
+    c = file_complaint()
+    Complaint.objects.filter(pk=c.pk).update(status=ComplaintStatus.HANDLING)
+    r = login(moderator).post(f"/complaints/{c.pk}/feedback/", {"feedback-outcome": "好"})
+    assert r.status_code == 422 and _error(r, "feedback-outcome")
+    assert "好</textarea>" in r.content.decode()
+
+
 def test_claim_next_via_web(login, moderator, target, file_complaint):
     c = file_complaint()
     r = login(moderator).post("/complaints/claim-next/")
@@ -160,8 +206,11 @@ def test_policy_and_calendar_pages(login, supervisor, auditor):
     c = login(supervisor)
     c.post("/complaints/policies/", {"category": "8.7", "accept_days": 2, "feedback_days": 10})
     assert "10" in c.get("/complaints/policies/").content.decode()
-    r = c.post("/complaints/policies/", {"category": "8.7", "accept_days": 2, "feedback_days": 30}, follow=True)
-    assert "时限填写有误" in r.content.decode()
+    r = c.post("/complaints/policies/", {"category": "8.7", "accept_days": 2, "feedback_days": 30})
+    assert r.status_code == 422 and _error(r, "feedback_days") and not _error(r, "accept_days")
+    assert 'value="30"' in r.content.decode()  # what was typed stays in its row
+    r = c.post("/complaints/policies/", {"category": "8.7", "accept_days": 5, "feedback_days": 3})
+    assert r.status_code == 422 and "受理时限不能长于反馈时限" in _error(r, "accept_days")
     assert "/records/calendar/?year=2027" in c.get("/complaints/policies/").content.decode()
     assert c.get("/complaints/calendar/?year=2027")["Location"] == "/records/calendar/?year=2027"
     c.post("/records/calendar/?year=2027", {"intent": "set", "date": "2027-02-06", "kind": "holiday", "name": "春节"})
