@@ -74,3 +74,42 @@ def test_clients_see_only_their_own_complaints(api, target, file_complaint):
     web = file_complaint()
     r = api.get(f"/api/v1/complaints/{web.tracking_code}")
     assert r.status_code == 404 and r.json()["errors"][0]["field"] == "code"
+
+
+def _parallel_posts(token: str, bodies: list[dict]) -> list[int]:
+    """POST every body at the same instant, each from its own thread and database connection."""
+    import threading
+
+    from django.db import connections
+
+    start = threading.Barrier(len(bodies), timeout=60)
+    statuses: list[int] = []
+
+    def post_one(body):
+        try:
+            client = Client(headers={"Authorization": f"Bearer {token}"})
+            start.wait()
+            statuses.append(post(client, body).status_code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=post_one, args=(body,)) for body in bodies]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return statuses
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("same_target", [True, False], ids=["same-report", "same-ref-other-targets"])
+def test_parallel_duplicates_replay_never_500(make_account, same_target):
+    """20 retries of one platform report at the same moment: one is created, the others replay it
+    (issue 11: 13 of 20 used to answer 500 on the unique external_ref)."""
+    make_account(uid="t1")
+    _client, token = api_client_create(actor=None, name="racer", scopes=["complaints:write"])
+    bodies = [{**GOOD, "external_ref": "race-1", **({} if same_target else {"target": f"https://example.com/u/{i}"})}
+              for i in range(20)]
+    statuses = _parallel_posts(token, bodies)
+    assert sorted(statuses) == [200] * 19 + [201], statuses
+    assert Complaint.objects.filter(external_ref="race-1").count() == 1
