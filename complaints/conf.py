@@ -15,7 +15,7 @@ def rate_limits() -> dict:
 
 
 def challenge_enabled() -> bool:
-    """The public form's arithmetic challenge; only a test/bench setting turns it off."""
+    """The public form's captcha (``complaints.captcha``); only a test/bench setting turns it off."""
     return getattr(settings, "COMPLAINTS_CHALLENGE", True)
 
 
@@ -29,6 +29,14 @@ def evidence_max_bytes() -> int:
 
 def evidence_max_files() -> int:
     return getattr(settings, "COMPLAINTS_EVIDENCE_MAX_FILES", 3)
+
+
+def max_upload_bytes() -> int:
+    """The largest multipart body a web page accepts: the evidence a complainant may attach plus
+    room for the text fields. Only the complaint pages take uploads on the web side; bodies over
+    this are refused before anything parses them."""
+    default = evidence_max_files() * evidence_max_bytes() + 256 * 1024
+    return getattr(settings, "COMPLAINTS_MAX_UPLOAD_BYTES", default)
 
 
 def auto_close_days() -> int:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from complaints import challenge, conf, selectors
+from complaints import conf, selectors
+from complaints.captcha import ComplaintCaptchaField
 from complaints.choices import ComplaintCategory, ScreeningResult
 
 
@@ -33,47 +34,27 @@ class MultipleImageField(forms.FileField):
         return [f.read() for f in files]
 
 
-class ChallengeMixin(forms.Form):
-    answer = forms.CharField(label=_("验证"), max_length=4, required=False,
-                             widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "size": 4}))
-    token = forms.CharField(widget=forms.HiddenInput, required=False)
+class CaptchaMixin(forms.Form):
+    """A captcha (``complaints.captcha``) and a honeypot. The picture is drawn anew at every
+    render, so a form shown again after an error carries a fresh one."""
+
+    captcha = ComplaintCaptchaField(label=_("验证码"))
     # A field people never see; bots that fill every input give themselves away.
     website = forms.CharField(required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.question = ""
         if not conf.challenge_enabled():
-            self.fields.pop("answer")
-            self.fields.pop("token")
-            return
-        self.fields["answer"].required = True
-        if not self.is_bound:
-            self.initial["token"] = self._new_question()
-
-    def _new_question(self) -> str:
-        self.question, token = challenge.new()
-        self.fields["answer"].label = _("请计算：%(q)s") % {"q": self.question}
-        return token
-
-    def refresh_challenge(self) -> None:
-        """After a refused submission: a new question (each one is accepted once)."""
-        if conf.challenge_enabled():
-            data = self.data.copy()
-            data["token"], data["answer"] = self._new_question(), ""
-            self.data = data
+            self.fields.pop("captcha")
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("website"):
             raise forms.ValidationError(_("提交失败，请重试"))
-        if conf.challenge_enabled() and not self.errors.get("answer"):
-            if not challenge.verify(self.data.get("token", ""), self.data.get("answer", "")):
-                self.add_error("answer", _("计算结果不正确或已过期，请重新计算"))
         return cleaned
 
 
-class PublicComplaintForm(ChallengeMixin):
+class PublicComplaintForm(CaptchaMixin):
     category = forms.ChoiceField(label=_("投诉类别"), choices=[("", _("请选择"))] + ComplaintCategory.choices)
     target = forms.CharField(label=_("被投诉账号（用户ID或主页链接）"), max_length=300)
     description = forms.CharField(label=_("投诉内容"), min_length=5, max_length=2000,
@@ -81,7 +62,7 @@ class PublicComplaintForm(ChallengeMixin):
     evidence = MultipleImageField(label=_("证据截图（可选，最多 3 张，每张不超过 5 MB）"))
     contact = forms.CharField(label=_("联系方式（可选，手机号或邮箱，仅用于告知处理结果）"), max_length=100, required=False)
 
-    field_order = ["category", "target", "description", "evidence", "contact", "answer", "token", "website"]
+    field_order = ["category", "target", "description", "evidence", "contact", "captcha", "website"]
 
 
 class StatusLookupForm(forms.Form):

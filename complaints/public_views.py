@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from complaints import forms, ratelimit, selectors, services
+from complaints import forms, selectors, services
 from complaints.choices import ComplaintSource, ComplaintStatus
 from core import workdays
 from core.clientip import client_ip
@@ -39,17 +39,16 @@ def _field_for(exc: ServiceError) -> str | None:
 @_private
 @require_http_methods(["GET", "POST"])
 def public_form(request):
+    """File a complaint. Each POST has already been counted against the sender's address limit
+    (``complaints.middleware``) before its body was read. After an error everything typed is
+    kept and a new captcha picture is shown; chosen files cannot be put back into a file input,
+    so the page says to choose them again."""
     form = forms.PublicComplaintForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            data = form.cleaned_data
             try:
-                complaint, _created = services.complaint_submit(actor=None, data=services.ComplaintInput(
-                    category=data["category"], target=data["target"], description=data["description"],
-                    contact=data.get("contact", ""), evidence=data.get("evidence") or [],
-                    source=ComplaintSource.WEB, ip=client_ip(request),
-                ))
+                complaint = _submit(request, form.cleaned_data)
             except ServiceError as exc:
                 form.add_error(_field_for(exc), exc.message)
                 status = exc.status if exc.status in (413, 422, 429) else 400
@@ -58,8 +57,17 @@ def public_form(request):
                     "code": complaint.tracking_code, "status": selectors.public_status(complaint=complaint)})
         else:
             status = 400
-        form.refresh_challenge()
-    return render(request, "complaints/public/form.html", {"form": form}, status=status)
+    return render(request, "complaints/public/form.html", {
+        "form": form, "evidence_dropped": status != 200 and bool(request.FILES)}, status=status)
+
+
+def _submit(request, data: dict):
+    complaint, _created = services.complaint_submit(actor=None, data=services.ComplaintInput(
+        category=data["category"], target=data["target"], description=data["description"],
+        contact=data.get("contact", ""), evidence=data.get("evidence") or [],
+        source=ComplaintSource.WEB, ip=client_ip(request),
+    ))
+    return complaint
 
 
 @_private
@@ -72,10 +80,7 @@ def public_status(request):
     status_view = None
     not_found = False
     http_status = 200
-    if request.method == "POST":
-        if not ratelimit.hit("status_ip", ratelimit.ip_key(client_ip(request))):
-            return render(request, "complaints/public/status.html",
-                          {"lookup": forms.StatusLookupForm(), "rate_limited": True}, status=429)
+    if request.method == "POST":  # counted against the address limit before the body was read
         intent = request.POST.get("intent")
         code = request.POST.get("code", "")
         complaint = selectors.complaint_by_code(code=code)

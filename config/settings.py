@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_htmx",
     "django_rq",
+    "captcha",
     # Our apps in the order of their layers (docs/architecture.md): each imports only those above it here.
     "core",
     "accounts",
@@ -72,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.RequestIdMiddleware",
+    # before anything reads a request body: caps multipart bodies, counts public complaint POSTs
+    "complaints.middleware.PublicIntakeGuardMiddleware",
     "core.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.ChineseFirstLocaleMiddleware",
@@ -194,6 +197,13 @@ DJANGO_TABLES2_TEMPLATE = "generic/table.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# The public complaint form's captcha (django-simple-captcha, served under /complaints/public/):
+# characters from complaints.captcha (secrets, no look-alikes), valid as long as the form is.
+CAPTCHA_CHALLENGE_FUNCT = "complaints.captcha.challenge"
+CAPTCHA_TIMEOUT = 30  # minutes
+CAPTCHA_FONT_SIZE = 30
+CAPTCHA_LETTER_ROTATION = (-25, 25)  # legible to people; the alphabet has no look-alikes
 
 # Public URL prefixes that need no login (Art 19: the complaint entrance is public); views can
 # also opt out one by one with django.contrib.auth.decorators.login_not_required.

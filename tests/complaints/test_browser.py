@@ -9,7 +9,6 @@ from django.contrib.auth.models import Group, User
 from core import roles
 
 from .conftest import image_bytes
-from .test_complaints_public import solve
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,6 +43,13 @@ def staff(db):
     return user
 
 
+def _captcha_answer(key: str) -> str:
+    """What a person reads in the picture (the test reads the store instead)."""
+    from captcha.models import CaptchaStore
+
+    return CaptchaStore.objects.get(hashkey=key).response.upper()
+
+
 def test_public_files_moderator_handles_complainant_sees_outcome(new_page, staff, make_account, tmp_path):
     make_account(uid="t1", name="某某市人民政府发布")
     evidence = tmp_path / "shot.png"
@@ -59,8 +65,21 @@ def test_public_files_moderator_handles_complainant_sees_outcome(new_page, staff
     public.fill("textarea[name=description]", "该账号冒充市政府，头像使用国徽，请核查处理。")
     public.set_input_files("input[name=evidence]", str(evidence))
     public.fill("input[name=contact]", "13800138000")
-    question = re.search(r"请计算：(.+?等于几？)", public.inner_text("form.complaint-form")).group(1)
-    public.fill("input[name=answer]", str(solve(question)))
+    # The captcha picture is drawn by this server (no other site) and can be swapped for another.
+    loaded = "(img => img.complete && img.naturalWidth > 50)(document.querySelector('img[data-captcha-image]'))"
+    public.wait_for_function(loaded)
+    first_key = public.input_value("input[name=captcha_0]")
+    public.click("text=看不清，换一张")
+    public.wait_for_function(f"document.querySelector('input[name=captcha_0]').value !== '{first_key}'")
+    public.wait_for_function(loaded)
+    # A mistake first: everything typed stays, the files must be chosen again, a new picture.
+    public.fill("input[name=captcha_1]", "七七七七七")
+    public.click("button:has-text('提交投诉')")
+    assert "英文字母和数字" in public.inner_text("form.complaint-form")
+    assert "重新选择证据截图" in public.inner_text("form.complaint-form")
+    assert public.input_value("input[name=contact]") == "13800138000"
+    public.set_input_files("input[name=evidence]", str(evidence))
+    public.fill("input[name=captcha_1]", _captcha_answer(public.input_value("input[name=captcha_0]")))
     public.click("button:has-text('提交投诉')")
     code = public.inner_text("[data-testid=tracking-code]").strip()
     assert re.fullmatch(r"QL-[A-Z0-9-]{14}", code)

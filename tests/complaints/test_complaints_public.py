@@ -15,30 +15,22 @@ from complaints.models import Complaint, ComplaintEvidence
 
 from .conftest import image_bytes
 
-CN = {c: i for i, c in enumerate("零一二三四五六七八九")}
+def captcha(html: str) -> tuple[str, str]:
+    """The key of the captcha on a page and its answer (read from the store, as a person reads
+    the picture)."""
+    from captcha.models import CaptchaStore
 
-
-def cn_number(text: str) -> int:
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return (CN[tens] if tens else 1) * 10 + (CN[ones] if ones else 0)
-    return CN[text]
-
-
-def solve(question: str) -> int:
-    m = re.match(r"(.+?)([加减])(.+?)等于几", question)
-    a, op, b = cn_number(m.group(1)), m.group(2), cn_number(m.group(3))
-    return a + b if op == "加" else a - b
+    tag = re.search(r'<input[^>]*name="captcha_0"[^>]*>', html).group(0)
+    key = re.search(r'value="([0-9a-f]+)"', tag).group(1)
+    return key, CaptchaStore.objects.get(hashkey=key).response
 
 
 def form_data(client, **overrides):
     r = client.get("/complaints/public/")
-    form = r.context["form"]
     data = {"category": "8.2", "target": "t1", "description": "冒充政府机关，头像使用国徽。", "contact": "",
             "website": ""}
-    if "token" in form.fields:
-        data["token"] = form.initial["token"]
-        data["answer"] = str(solve(form.question))
+    if "captcha" in r.context["form"].fields:
+        data["captcha_0"], data["captcha_1"] = captcha(r.content.decode())
     data.update(overrides)
     return data
 
@@ -51,7 +43,7 @@ def anon(db):
 def test_file_a_complaint_and_get_a_code(anon, target):
     r = anon.get("/complaints/public/")
     html = r.content.decode()
-    assert r.status_code == 200 and "等于几" in html and "投诉举报" in html
+    assert r.status_code == 200 and 'name="captcha_1"' in html and "投诉举报" in html
     assert r["Cache-Control"].startswith("max-age=0") or "no-store" in r["Cache-Control"]
     r = anon.post("/complaints/public/", form_data(anon))
     assert r.status_code == 200, r.content.decode()[:2000]
@@ -62,28 +54,77 @@ def test_file_a_complaint_and_get_a_code(anon, target):
     assert "203.0.113.10" not in str(Complaint.objects.filter(pk=c.pk).values().first())
 
 
-@pytest.mark.parametrize("bad", [{"answer": "99"}, {"answer": ""}, {"token": "forged"}, {"website": "http://spam"}])
-def test_challenge_and_honeypot(anon, target, bad):
-    r = anon.post("/complaints/public/", form_data(anon, **bad))
+def test_the_captcha_picture_is_served_here(anon):
+    """Drawn by this server from the library's bundled font: no other site is involved."""
+    html = anon.get("/complaints/public/").content.decode()
+    src = re.search(r'<img src="([^"]+)"[^>]*data-captcha-image', html).group(1)
+    assert src.startswith("/complaints/public/captcha/image/")
+    r = anon.get(src)
+    assert r.status_code == 200 and r["Content-Type"] == "image/png"
+    assert Image.open(io.BytesIO(r.content)).size[0] > 50
+    assert not re.search(r'(src|href)="(https?:)?//', html)  # nothing loads from elsewhere
+
+
+@pytest.mark.parametrize("bad", [{"captcha_1": "WRONG"}, {"captcha_1": ""}, {"captcha_0": "forged"},
+                                 {"website": "http://spam"}])
+def test_captcha_and_honeypot(anon, target, bad):
+    data = form_data(anon, **bad)
+    r = anon.post("/complaints/public/", data)
     assert r.status_code == 400 and not Complaint.objects.exists()
-    assert r.context["form"].question  # a fresh question to try again
+    assert captcha(r.content.decode())[0] != data["captcha_0"]  # a fresh picture to try again
 
 
-def test_challenge_token_is_single_use(anon, target):
+def test_captcha_key_is_single_use(anon, target):
     data = form_data(anon)
     assert anon.post("/complaints/public/", data).status_code == 200
-    r = anon.post("/complaints/public/", {**data, "description": "再提交一次，复用同一题目。"})
+    r = anon.post("/complaints/public/", {**data, "description": "再提交一次，复用同一张验证码。"})
     assert r.status_code == 400 and Complaint.objects.count() == 1
 
 
-def test_answer_is_not_in_the_page(anon):
-    r = anon.get("/complaints/public/")
-    token = r.context["form"].initial["token"]
-    answer = solve(r.context["form"].question)
-    from django.core import signing
+@pytest.mark.parametrize("first_try", ["WRONG", "", "七七七七七"])
+def test_every_attempt_burns_the_captcha(anon, target, first_try):
+    """Guessing used to be free: a wrong answer left the question open for the next guess."""
+    data = form_data(anon)
+    assert anon.post("/complaints/public/", {**data, "captcha_1": first_try}).status_code == 400
+    r = anon.post("/complaints/public/", data)  # now the right answer, to the same picture
+    assert r.status_code == 400 and "captcha" in r.context["form"].errors
+    assert not Complaint.objects.exists()
 
-    payload = signing.loads(token, salt="complaints.challenge")
-    assert str(answer) not in {str(v) for v in payload.values()}
+
+def test_answer_is_not_in_the_page(anon):
+    html = anon.get("/complaints/public/").content.decode()
+    _key, answer = captcha(html)
+    assert answer.lower() not in html.lower() and answer.upper() not in html
+
+
+def test_chinese_input_gets_a_clear_message(anon, target):
+    """Issue 14 #6: an answer in Chinese was told "wrong or expired"; it is told what to type."""
+    r = anon.post("/complaints/public/", form_data(anon, captcha_1="七加二"))
+    assert r.status_code == 400
+    assert "英文字母和数字" in " ".join(r.context["form"].errors["captcha"])
+
+
+def test_full_width_and_lower_case_answers_count(anon, target):
+    """What a Chinese input method types in full-width mode is the same answer."""
+    data = form_data(anon)
+    full_width = "".join(chr(ord(ch) + 0xFEE0) for ch in data["captcha_1"].upper())
+    r = anon.post("/complaints/public/", {**data, "captcha_1": f" {full_width} "})
+    assert r.status_code == 200, r.context["form"].errors
+
+
+def test_after_an_error_everything_but_the_files_is_kept(anon, target, png):
+    """Issue 14 #1: the question vanished after an error and the evidence silently went."""
+    upload = SimpleUploadedFile("shot.png", png, content_type="image/png")
+    data = form_data(anon, description="短", contact="13800138000", target="https://example.com/u/t1")
+    r = anon.post("/complaints/public/", {**data, "evidence": [upload]})
+    html = r.content.decode()
+    assert r.status_code == 400 and "description" in r.context["form"].errors
+    key, _answer = captcha(html)  # a new picture, under its label
+    assert key != data["captcha_0"] and re.search(r"验证码[^<]*<span class=\"req\">", html)
+    assert 'value="https://example.com/u/t1"' in html and 'value="13800138000"' in html
+    assert 'data-testid="evidence-dropped"' in html and "重新选择证据截图" in html
+    r = anon.post("/complaints/public/", form_data(anon, description="短"))
+    assert 'data-testid="evidence-dropped"' not in r.content.decode()  # no files, nothing to say
 
 
 def test_rate_limit_per_ip(settings, no_challenge, target, make_account):
@@ -96,6 +137,61 @@ def test_rate_limit_per_ip(settings, no_challenge, target, make_account):
     assert r.status_code == 429 and "频繁" in r.content.decode()
     other = Client(REMOTE_ADDR="198.51.100.21")
     assert other.post("/complaints/public/", form_data(other)).status_code == 200
+
+
+def test_every_post_counts_against_the_address_limit(settings, anon, target):
+    """Wrong answers used to cost nothing: the limit was counted only for complaints received."""
+    settings.COMPLAINTS_RATE_LIMITS = {"ip": [(2, 600)], "target": [(100, 3600)]}
+    for _ in range(2):
+        assert anon.post("/complaints/public/", form_data(anon, captcha_1="WRONG")).status_code == 400
+    r = anon.post("/complaints/public/", form_data(anon))
+    assert r.status_code == 429 and "频繁" in r.content.decode() and r["Retry-After"] == "600"
+    assert not Complaint.objects.exists()
+
+
+@pytest.fixture
+def no_parsing(monkeypatch):
+    """Fail the test if anything parses a request body."""
+    from django.http import multipartparser
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the request body was parsed")
+
+    monkeypatch.setattr(multipartparser.MultiPartParser, "parse", refuse)
+    monkeypatch.setattr("django.http.request.HttpRequest._load_post_and_files", refuse)
+
+
+def test_over_the_limit_is_refused_before_the_body_is_read(settings, target, png):
+    settings.COMPLAINTS_RATE_LIMITS = {"ip": [(1, 600)], "target": [(100, 3600)], "status_ip": [(1, 600)]}
+    client = Client(REMOTE_ADDR="198.51.100.60")
+    data = {**form_data(client), "evidence": [SimpleUploadedFile("a.png", png, content_type="image/png")]}
+    assert client.post("/complaints/public/", data).status_code == 200
+    client.post("/complaints/public/status/", {"intent": "lookup", "code": "QL-AAAA-BBBB-CCCC"})
+    with pytest.MonkeyPatch.context() as patch:
+        from django.http import multipartparser
+
+        patch.setattr(multipartparser.MultiPartParser, "parse", lambda *a, **k: pytest.fail("body parsed"))
+        patch.setattr("complaints.services.intake.clean_image", lambda *a, **k: pytest.fail("image decoded"))
+        data = {**form_data(client), "evidence": [SimpleUploadedFile("a.png", png, content_type="image/png")]}
+        assert client.post("/complaints/public/", data).status_code == 429
+        r = client.post("/complaints/public/status/", {"intent": "lookup", "code": "QL-AAAA-BBBB-CCCC"})
+        assert r.status_code == 429 and "查询过于频繁" in r.content.decode()
+    assert Complaint.objects.count() == 1
+
+
+@pytest.mark.parametrize("path", ["/complaints/public/", "/complaints/public/status/", "/complaints/1/reject/",
+                                  "/login/"])
+def test_multipart_bodies_over_the_cap_are_refused_unread(settings, anon, no_parsing, path):
+    settings.COMPLAINTS_MAX_UPLOAD_BYTES = 64 * 1024
+    big = SimpleUploadedFile("big.png", b"\x89PNG" + b"\0" * (80 * 1024), content_type="image/png")
+    r = anon.post(path, {"description": "x", "evidence": [big]})
+    assert r.status_code == 413 and "上传内容过大" in r.content.decode()
+
+
+def test_multipart_without_a_length_is_refused(anon, no_parsing):
+    r = anon.generic("POST", "/complaints/public/", b"--x\r\n", content_type="multipart/form-data; boundary=x",
+                     CONTENT_LENGTH="")
+    assert r.status_code == 411
 
 
 def test_rate_limit_per_ip_behind_a_trusted_proxy(settings, no_challenge, target, make_account):
