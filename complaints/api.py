@@ -4,6 +4,7 @@ buttons (Art 19), and their status for the platform to relay to its user."""
 import base64
 import binascii
 
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from complaints import selectors, services
@@ -39,7 +40,7 @@ def submit_complaint(request, payload: ComplaintIn):
         try:
             images.append(base64.b64decode(value, validate=True))
         except (binascii.Error, ValueError):
-            raise ServiceError("不是有效的 base64 编码", field=f"evidence_b64.{i}") from None
+            raise ServiceError(_("不是有效的 base64 编码"), field=f"evidence_b64.{i}") from None
     try:
         complaint, created = services.complaint_submit(actor=request.auth, data=services.ComplaintInput(
             category=payload.category, target=payload.target, description=payload.description,
@@ -58,5 +59,5 @@ def submit_complaint(request, payload: ComplaintIn):
 def complaint_status(request, code: str):
     complaint = selectors.complaint_by_code(code=code)
     if complaint is None or complaint.api_client_id != request.auth.pk:
-        raise ServiceError("投诉不存在", field="code", code="not_found", status=404)
+        raise ServiceError(_("投诉不存在"), field="code", code="not_found", status=404)
     return _out(complaint)

@@ -9,6 +9,8 @@ import re
 import secrets
 from urllib.parse import parse_qs, urlparse
 
+from django.utils.translation import gettext as _
+
 from accounts.models import Account
 from core.errors import ServiceError
 
@@ -72,4 +74,4 @@ def normalise_contact(value: str) -> tuple[str, str]:
     if _EMAIL_RE.match(value) and len(value) <= 254:
         local, _sep, domain = value.lower().partition("@")
         return f"{local}@{domain}", f"{local[:1]}***@{domain}"
-    raise ServiceError("联系方式请填写中国大陆手机号码或电子邮箱", field="contact")
+    raise ServiceError(_("联系方式请填写中国大陆手机号码或电子邮箱"), field="contact")

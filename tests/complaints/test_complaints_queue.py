@@ -267,3 +267,19 @@ def test_alerts_query_count_is_flat(login, supervisor, make_account, file_compla
                                 due_at=timezone.now())
 
     flat_query_count(login(supervisor), "/complaints/alerts/", add_row, budget=10)
+
+
+def test_service_refusals_reach_an_english_user_in_english(login, supervisor, target, file_complaint):
+    from django.conf import settings
+    from django.utils import translation
+
+    client = login(supervisor)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    try:
+        r = client.post("/complaints/policies/", {"category": "8.7", "accept_days": 5, "feedback_days": 3})
+        assert "The acceptance time limit cannot be longer than the feedback time limit" in _error(r, "accept_days")
+        c = file_complaint()
+        r = client.post(f"/complaints/{c.pk}/screen/", {"screen-result": "valid"}, follow=True)
+        assert "Only a complaint being screened can take a screening result (now: Received)" in r.content.decode()
+    finally:
+        translation.activate(settings.LANGUAGE_CODE)
