@@ -15,6 +15,7 @@ from complaints.models import Complaint, ComplaintEvidence
 
 from .conftest import image_bytes
 
+
 def captcha(html: str) -> tuple[str, str]:
     """The key of the captcha on a page and its answer (read from the store, as a person reads
     the picture)."""

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from complaints import services
+from complaints import selectors, services
 from complaints.choices import ComplaintStatus
 from complaints.models import Complaint, SlaAlert
 from core.models import Holiday
@@ -283,3 +283,52 @@ def test_service_refusals_reach_an_english_user_in_english(login, supervisor, ta
         assert "Only a complaint being screened can take a screening result (now: Received)" in r.content.decode()
     finally:
         translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def sqlite_complaints():
+    """An in-memory SQLite database with the complaint table, beside the PostgreSQL one: the
+    queue's order compiled for SQLite runs there (where NULLs sort first unless told otherwise)."""
+    from django.db.models.sql import InsertQuery
+    from django.db.utils import ConnectionHandler
+    from django.utils import timezone
+
+    sqlite = ConnectionHandler({"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}})["default"]
+    with sqlite.schema_editor() as editor:
+        editor.create_model(Complaint)
+    sqlite.disable_constraint_checking()  # the tables its foreign keys name are not here
+    now = timezone.now()
+    rows = [("closed", None), ("late", now + dt.timedelta(days=9)), ("soon", now + dt.timedelta(days=1)),
+            ("paused", None), ("bad-faith", now)]
+    objs = [Complaint(tracking_code=code, category="8.2", source="web", target_text="x", target_key="x",
+                      description="d", accept_due_at=now, feedback_due_at=now, next_due_at=due,
+                      deprioritised=code == "bad-faith") for code, due in rows]
+    insert = InsertQuery(Complaint)
+    insert.insert_values([f for f in Complaint._meta.concrete_fields if not f.primary_key], objs)
+    with sqlite.cursor() as cursor:
+        for sql, params in insert.get_compiler(connection=sqlite).as_sql():
+            cursor.execute(sql, params)
+
+    def run(queryset) -> list[str]:
+        sql, params = queryset.values_list("tracking_code", flat=True).query.get_compiler(connection=sqlite).as_sql()
+        with sqlite.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [row[0] for row in cursor.fetchall()]
+
+    yield run
+    sqlite.close()
+
+
+def test_queue_order_is_the_same_on_sqlite(db, moderator, sqlite_complaints):
+    """Issue 14 #2: on SQLite the queue showed finished complaints (no deadline) first."""
+    from complaints.filtersets import ComplaintFilterSet
+    from complaints.models import QUEUE_ORDER
+
+    assert selectors.complaint_list(user=moderator).query.order_by == QUEUE_ORDER
+    assert sqlite_complaints(Complaint.objects.order_by(*QUEUE_ORDER)) == [
+        "soon", "late", "closed", "paused", "bad-faith"]
+    assert sqlite_complaints(Complaint.objects.all()) == ["soon", "late", "closed", "paused", "bad-faith"]
+    by_due = ComplaintFilterSet({"sort": "due"}, queryset=Complaint.objects.all()).qs
+    assert sqlite_complaints(by_due)[:3] == ["bad-faith", "soon", "late"]
+    latest_first = ComplaintFilterSet({"sort": "-due"}, queryset=Complaint.objects.all()).qs
+    assert sqlite_complaints(latest_first)[:3] == ["late", "soon", "bad-faith"]
