@@ -79,26 +79,22 @@ def test_clients_see_only_their_own_complaints(api, target, file_complaint):
 def _parallel_posts(token: str, bodies: list[dict]) -> list[int]:
     """POST every body at the same instant, each from its own thread and database connection."""
     import threading
+    from concurrent.futures import ThreadPoolExecutor
 
     from django.db import connections
 
     start = threading.Barrier(len(bodies), timeout=60)
-    statuses: list[int] = []
 
-    def post_one(body):
+    def post_one(body) -> int:
         try:
             client = Client(headers={"Authorization": f"Bearer {token}"})
             start.wait()
-            statuses.append(post(client, body).status_code)
+            return post(client, body).status_code
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=post_one, args=(body,)) for body in bodies]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return statuses
+    with ThreadPoolExecutor(max_workers=len(bodies)) as pool:
+        return list(pool.map(post_one, bodies))
 
 
 @pytest.mark.django_db(transaction=True)
