@@ -11,6 +11,7 @@ from accounts.models import Account
 from complaints import services
 from complaints.choices import ComplaintCategory, ComplaintSource, ComplaintStatus, ScreeningResult
 from complaints.models import Complaint
+from core.models import ApiClient
 
 DESCRIPTIONS = {
     ComplaintCategory.ART8_2: "该账号名称使用“某某市人民政府”字样，头像是政府徽标，疑似假冒政府机关。",
@@ -29,18 +30,22 @@ def seed(stdout=None, count: int = 40) -> int:
     rng = random.Random(19)  # noqa: S311 - demo data
     accounts = list(Account.objects.order_by("id").values_list("uid", flat=True)[:200])
     moderator = User.objects.filter(username="moderator").first()
+    # platform reports come from the platform's client, as through the API
+    platform = ApiClient.objects.filter(name="demo-platform", is_active=True).first()
     if not accounts or moderator is None:
         return 0
     made = 0
     for i in range(count):
         category = rng.choice(list(DESCRIPTIONS))
         target = rng.choice(accounts) if i % 7 else f"https://example.com/u/unknown{i}"
+        from_platform = platform is not None and i % 2 == 0
         with transaction.atomic():
-            complaint, _created = services.complaint_submit(actor=None, data=services.ComplaintInput(
-                category=category, target=target, description=DESCRIPTIONS[category],
-                contact=f"1380013{i:04d}" if i % 3 == 0 else "",
-                source=ComplaintSource.WEB if i % 2 else ComplaintSource.API,
-            ))
+            complaint, _created = services.complaint_submit(
+                actor=platform if from_platform else None, data=services.ComplaintInput(
+                    category=category, target=target, description=DESCRIPTIONS[category],
+                    contact=f"1380013{i:04d}" if i % 3 == 0 else "",
+                    source=ComplaintSource.API if from_platform else ComplaintSource.WEB,
+                    external_ref=f"demo-{i}" if from_platform else ""))
             made += 1
             if complaint.status != ComplaintStatus.RECEIVED:
                 continue
