@@ -48,6 +48,15 @@ def sweep_deadlines() -> dict:
         return dict(counts)
 
 
+def purge_expired_captchas() -> int:
+    """Drop captcha pictures nobody answered (every public form view makes one; answered ones are
+    deleted at once). Hourly; idempotent."""
+    from captcha.models import CaptchaStore
+
+    deleted, _by_model = CaptchaStore.objects.filter(expiration__lte=timezone.now()).delete()
+    return deleted
+
+
 def deliver_notice(notice_id: int) -> str:
     """Send one feedback notice to the contact given, through ``COMPLAINTS_CONTACT_SENDER`` (a
     dotted path to ``fn(contact, body)``) if the deployment has an SMS/e-mail gateway; without

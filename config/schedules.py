@@ -16,3 +16,5 @@ register(run_job, queue_name="default", args=("complaints.jobs.sweep_deadlines",
 # retry is otherwise its own job booked with enqueue_in at the documented time).
 register(run_job, queue_name="default", args=("core.webhooks.jobs.sweep",), interval=300, name="webhooks_sweep")
 register(run_job, queue_name="low", args=("reports.jobs.expire_exports",), cron="17 * * * *", name="expire_exports")
+register(run_job, queue_name="low", args=("complaints.jobs.purge_expired_captchas",), cron="17 * * * *",
+         name="complaints_purge_expired_captchas")

@@ -8,8 +8,10 @@ Split by subject: ``intake`` (receiving, automatic merge), ``claiming`` (who wor
 ``acceptance`` (受理 or 不予受理), ``screening`` (甄别, merging duplicates), ``review_cases``
 (处置 through moderation's review cases), ``feedback`` (反馈, closing), ``waiting`` (the paused
 clock), ``reporters`` (bad faith, revealing contacts), ``sla`` (time limits, flags, alerts); and
-the shared pieces ``guards`` (locks, transitions, who may act), ``deadlines`` (the working-day
-clock) and ``normalise`` (tracking codes, targets, contacts).
+the shared pieces ``guards`` (who may act — staff by permission, platform clients by scope, the
+system where a service says so —, locks, transitions and ``_change_status``, the one way a status
+changes), ``deadlines`` (the working-day clock) and ``normalise`` (tracking codes, targets,
+contacts).
 """
 
 from complaints.services.acceptance import complaint_accept, complaint_reject

@@ -44,14 +44,16 @@ def _staff(actor) -> bool:
     return isinstance(actor, get_user_model())
 
 
-def _require(actor, *, permission: str = "", scope: str = "", system: bool = False) -> None:
-    """Refuse (403) an actor the service does not allow; see the module docstring."""
+def _require(actor, *, permission: str | tuple[str, ...] = "", scope: str = "", system: bool = False) -> None:
+    """Refuse (403) an actor the service does not allow; see the module docstring. Several
+    permissions: any one of them will do."""
+    permissions = (permission,) if isinstance(permission, str) else permission
     if actor is None:
         allowed = system
     elif isinstance(actor, ApiClient):
         allowed = bool(scope) and actor.is_active and actor.has_scope(scope)
     elif _staff(actor):
-        allowed = bool(permission) and actor.has_perm(permission)
+        allowed = any(p and actor.has_perm(p) for p in permissions)
     else:
         allowed = False
     if allowed:

@@ -18,9 +18,12 @@ from django.utils import timezone
 from complaints.choices import OPEN_STATUSES, ComplaintStatus
 from complaints.models import Complaint
 from complaints.services.deadlines import _set_clock, _warning
-from complaints.services.guards import _lock
+from complaints.services.guards import _lock, _require
 from core import workdays
 from core.audit import record
+
+# Whoever may change the working-day calendar (core.holidays) has its consequences applied.
+CALENDAR_EDITORS = ("core.add_holiday", "core.delete_holiday", "core.confirm_holidayyear")
 
 # Merged complaints are answered with their primary, but their own deadlines are still shown to
 # their complainants, so they are kept right too.
@@ -52,7 +55,13 @@ def _candidates(years: list[int]):
 
 
 def complaint_recompute_deadlines(*, complaint: Complaint, actor, cal: workdays.WorkCalendar | None = None) -> bool:
-    """Recompute one complaint's open deadlines; audit and return True when anything changed."""
+    """Recompute one complaint's open deadlines; audit and return True when anything changed.
+
+    The new dates follow from the calendar, so no judgement is involved: the system (the
+    recompute job) or a staff user who may change the calendar (the change being applied);
+    never a platform client.
+    """
+    _require(actor, permission=CALENDAR_EDITORS, system=True)
     cal = cal or workdays.calendar()
     with transaction.atomic():
         complaint = _lock(complaint)
@@ -86,7 +95,9 @@ def complaint_recompute_deadlines(*, complaint: Complaint, actor, cal: workdays.
 
 def complaint_deadlines_recompute(*, actor, years: list[int]) -> int:
     """The recomputer complaints registers with core: every open complaint whose deadlines fall in
-    ``years``, one transaction each (so a long run holds no lock for long). Returns the changes."""
+    ``years``, one transaction each (so a long run holds no lock for long). Returns the changes.
+    Who: as ``complaint_recompute_deadlines``."""
+    _require(actor, permission=CALENDAR_EDITORS, system=True)
     if not years:
         return 0
     # One calendar for the run: a change made meanwhile schedules a run of its own.

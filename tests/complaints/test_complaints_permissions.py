@@ -187,6 +187,10 @@ SERVICE_MATRIX = {
         actor=a, complaint=c, reason="联系投诉人核实")), SUPERVISORS),
     "complaint_flag_sla": (_on("received", lambda a, c: services.complaint_flag_sla(
         actor=a, complaint=c, now=c.accept_due_at + dt.timedelta(days=1))), {"system"}),
+    "complaint_recompute_deadlines": (_on("received", lambda a, c: services.recompute.complaint_recompute_deadlines(
+        actor=a, complaint=c)), SUPERVISORS | {"system"}),
+    "complaint_deadlines_recompute": (lambda fc, u: lambda actor: services.recompute.complaint_deadlines_recompute(
+        actor=actor, years=[2027]), SUPERVISORS | {"system"}),
     "sla_policy_update": (lambda fc, u: lambda actor: services.sla_policy_update(
         actor=actor, category="8.1", accept_days=2, feedback_days=9), SUPERVISORS),
     "sla_alert_acknowledge": (_alert, SUPERVISORS),

@@ -381,3 +381,18 @@ def test_public_pages_link_the_entrance(anon, url):
     html = r.content.decode()
     assert 'href="/complaints/public/"' in html
     assert "/complaints/metrics/" not in html and "/accounts/" not in html  # no staff navigation
+
+
+def test_unanswered_captchas_are_purged(anon):
+    import datetime as dt
+
+    from captcha.models import CaptchaStore
+    from django.utils import timezone
+
+    from complaints import jobs
+
+    key, _answer = captcha(anon.get("/complaints/public/").content.decode())
+    stale, _answer = captcha(anon.get("/complaints/public/").content.decode())
+    CaptchaStore.objects.filter(hashkey=stale).update(expiration=timezone.now() - dt.timedelta(minutes=1))
+    assert jobs.purge_expired_captchas() == 1
+    assert list(CaptchaStore.objects.values_list("hashkey", flat=True)) == [key]
