@@ -9,7 +9,7 @@ Split by subject: ``intake`` (receiving, automatic merge), ``claiming`` (who wor
 (处置 through moderation's review cases), ``feedback`` (反馈, closing), ``waiting`` (the paused
 clock), ``reporters`` (bad faith, revealing contacts), ``sla`` (time limits, flags, alerts); and
 the shared pieces ``guards`` (who may act — staff by permission, platform clients by scope, the
-system where a service says so —, locks, transitions and ``_change_status``, the one way a status
+system where a service says so —, locks, transitions and ``change_status``, the one way a status
 changes), ``deadlines`` (the working-day clock) and ``normalise`` (tracking codes, targets,
 contacts).
 """

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from complaints.choices import ComplaintStatus
 from complaints.models import Complaint
-from complaints.services.feedback import _queue_notices, _record_feedback
-from complaints.services.guards import HANDLE, _bounded_text, _change_status, _require
+from complaints.services.feedback import queue_notices, record_feedback
+from complaints.services.guards import HANDLE, bounded_text, change_status, require_actor
 
 
 def _accepted_or_not(complaint: Complaint, now) -> None:
@@ -25,13 +25,13 @@ def complaint_accept(*, actor, complaint: Complaint) -> Complaint:
     Staff holding ``handle_complaint`` only (the assignee guard applies); never the system or a
     platform client: accepting is a person's judgement.
     """
-    _require(actor, permission=HANDLE)
+    require_actor(actor, permission=HANDLE)
 
     def accept(c, old, now):
         _accepted_or_not(c, now)
         return {"on_time": c.accept_on_time}
 
-    return _change_status(actor, complaint, ComplaintStatus.ACCEPTED, "complaint.accepted", accept)
+    return change_status(actor, complaint, ComplaintStatus.ACCEPTED, "complaint.accepted", accept)
 
 
 @transaction.atomic
@@ -40,16 +40,16 @@ def complaint_reject(*, actor, complaint: Complaint, reason: str) -> Complaint:
 
     Staff holding ``handle_complaint`` only (the assignee guard applies).
     """
-    _require(actor, permission=HANDLE)
-    reason = _bounded_text(reason, field="reason", required=_("请填写不予受理的理由（至少 4 个字）"))
+    require_actor(actor, permission=HANDLE)
+    reason = bounded_text(reason, field="reason", required=_("请填写不予受理的理由（至少 4 个字）"))
 
     def reject(c, old, now):
         _accepted_or_not(c, now)
         c.reject_reason = reason
         # The complainant's answer is a record kept in Chinese whatever the staff's language.
-        _record_feedback(c, f"您的投诉不予受理。理由：{reason}", now)
+        record_feedback(c, f"您的投诉不予受理。理由：{reason}", now)
         return {"reason": reason, "on_time": c.accept_on_time}
 
-    complaint = _change_status(actor, complaint, ComplaintStatus.REJECTED, "complaint.rejected", reject)
-    _queue_notices(complaint)
+    complaint = change_status(actor, complaint, ComplaintStatus.REJECTED, "complaint.rejected", reject)
+    queue_notices(complaint)
     return complaint

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from complaints.choices import ComplaintStatus
 from complaints.models import QUEUE_ORDER, Complaint
-from complaints.services.guards import HANDLE, REASSIGN, _ensure_can_act, _lock, _require
+from complaints.services.guards import HANDLE, REASSIGN, ensure_can_act, lock_complaint, require_actor
 from core.audit import record
 from core.errors import ServiceError
 
@@ -22,8 +22,8 @@ CLAIMABLE = (ComplaintStatus.RECEIVED, ComplaintStatus.ACCEPTED, ComplaintStatus
 @transaction.atomic
 def complaint_claim(*, actor, complaint: Complaint) -> Complaint:
     """Take a complaint to work on; one person at a time (a supervisor may take it over)."""
-    _require(actor, permission=HANDLE)
-    complaint = _lock(complaint)
+    require_actor(actor, permission=HANDLE)
+    complaint = lock_complaint(complaint)
     if complaint.assignee_id == actor.pk:
         return complaint
     if complaint.assignee_id and not actor.has_perm(REASSIGN):
@@ -39,11 +39,11 @@ def complaint_claim(*, actor, complaint: Complaint) -> Complaint:
 @transaction.atomic
 def complaint_release(*, actor, complaint: Complaint) -> Complaint:
     """Give a claimed complaint back to the queue (its assignee, or a supervisor)."""
-    _require(actor, permission=HANDLE)
-    complaint = _lock(complaint)
+    require_actor(actor, permission=HANDLE)
+    complaint = lock_complaint(complaint)
     if complaint.assignee_id is None:
         return complaint
-    _ensure_can_act(actor, complaint)
+    ensure_can_act(actor, complaint)
     old = complaint.assignee.username
     complaint.assignee, complaint.claimed_at = None, None
     complaint.save(update_fields=["assignee", "claimed_at"])
@@ -56,7 +56,7 @@ def complaint_claim_next(*, actor) -> Complaint | None:
     """Hand the most urgent unclaimed open complaint to ``actor``, skipping rows others are
     claiming at this instant (``SKIP LOCKED`` on PostgreSQL; SQLite locks the whole database, so
     Django leaves the clause out there and the same query serves both)."""
-    _require(actor, permission=HANDLE)
+    require_actor(actor, permission=HANDLE)
     complaint = (Complaint.objects.filter(assignee__isnull=True, status__in=CLAIMABLE)
                  .order_by(*QUEUE_ORDER).select_for_update(skip_locked=True, of=("self",)).first())
     if complaint is None:

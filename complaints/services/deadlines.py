@@ -12,18 +12,21 @@ from complaints.models import Complaint, SlaPolicy
 from core import workdays
 
 
-def _policy_days(category: str) -> tuple[int, int]:
+def policy_days(category: str) -> tuple[int, int]:
+    """A category's (accept, feedback) time limits in working days: its policy row or the defaults."""
     row = SlaPolicy.objects.filter(category=category).values_list("accept_days", "feedback_days").first()
     return row if row else (DEFAULT_ACCEPT_DAYS, DEFAULT_FEEDBACK_DAYS)
 
 
-def _merge_warning(*parts: str) -> str:
+def merge_warnings(*parts: str) -> str:
+    """The years without holiday data named by any of ``parts`` (comma lists), as one comma list."""
     years = sorted({y for p in parts for y in p.split(",") if y})
     return ",".join(years)[:40]
 
 
-def _warning(*deadlines: workdays.Deadline) -> str:
-    return _merge_warning(*(",".join(str(y) for y in d.years_without_data) for d in deadlines))
+def deadline_warning(*deadlines: workdays.Deadline) -> str:
+    """The years without holiday data the given deadlines ran through, as a comma list."""
+    return merge_warnings(*(",".join(str(y) for y in d.years_without_data) for d in deadlines))
 
 
 def flag_for(due_at, now, cal: workdays.WorkCalendar | None = None) -> str:
@@ -36,7 +39,7 @@ def flag_for(due_at, now, cal: workdays.WorkCalendar | None = None) -> str:
     return SlaFlag.DUE_SOON if due_at <= soon else SlaFlag.OK
 
 
-def _set_clock(complaint: Complaint, now) -> None:
+def set_clock(complaint: Complaint, now) -> None:
     """Point ``next_due_at`` at the deadline staff face now, and refresh the flag."""
     if complaint.status == ComplaintStatus.RECEIVED:
         complaint.next_due_at = complaint.accept_due_at

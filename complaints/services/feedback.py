@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from complaints import webhooks
 from complaints.choices import ComplaintSource, ComplaintStatus, NoticeChannel
 from complaints.models import ComplainantNotice, Complaint
-from complaints.services.guards import HANDLE, _change_status, _require
+from complaints.services.guards import HANDLE, change_status, require_actor
 from core import workdays
 from core.errors import ServiceError
 from core.jobs import enqueue
@@ -23,7 +23,8 @@ OUTCOME_NO_VIOLATION = "经核查，暂未发现被投诉账号的账号信息�
 OUTCOME_HANDLED = "您的投诉已处理完毕。感谢您的监督。"
 
 
-def _record_feedback(complaint: Complaint, outcome: str, now) -> None:
+def record_feedback(complaint: Complaint, outcome: str, now) -> None:
+    """Set the answer and its timing: sent now, on time or not, working days taken (pauses excluded)."""
     cal = workdays.calendar()
     complaint.outcome = outcome[:2000]
     complaint.feedback_sent_at = now
@@ -32,20 +33,21 @@ def _record_feedback(complaint: Complaint, outcome: str, now) -> None:
     complaint.feedback_working_days = max(0, elapsed - complaint.paused_working_days)
 
 
-def _propagate_feedback(actor, primary: Complaint) -> None:
+def propagate_feedback(actor, primary: Complaint) -> None:
     """Merged duplicates get the same answer as the complaint they were merged into."""
     def answered(child, old, now):
-        _record_feedback(child, primary.outcome, now)
+        record_feedback(child, primary.outcome, now)
         return {"via_id": primary.pk, "on_time": child.feedback_on_time}
 
     for child in Complaint.objects.select_for_update(of=("self",)).filter(
             merged_into=primary, status=ComplaintStatus.MERGED):
-        _change_status(actor, child, ComplaintStatus.FEEDBACK_SENT, "complaint.feedback_sent", answered,
+        change_status(actor, child, ComplaintStatus.FEEDBACK_SENT, "complaint.feedback_sent", answered,
                        guard=False, locked=True)
-        _queue_notices(child)
+        queue_notices(child)
 
 
-def _queue_notices(complaint: Complaint) -> None:
+def queue_notices(complaint: Complaint) -> None:
+    """Queue the answer to the complainant: back through the forwarding platform, and to their contact."""
     channels = []
     if complaint.source == ComplaintSource.API and complaint.api_client_id:
         channels.append(NoticeChannel.PLATFORM)
@@ -59,17 +61,17 @@ def _queue_notices(complaint: Complaint) -> None:
             enqueue("complaints.jobs.deliver_notice", notice.pk, queue="default", retry=(60, 300, 1800))
 
 
-def _answer(actor, complaint: Complaint, outcome: str, *, guard: bool) -> Complaint:
+def answer_complainant(actor, complaint: Complaint, outcome: str, *, guard: bool) -> Complaint:
     """The feedback step itself, for a staff user (``guard``: the assignee rule) or for a
     decided review case (no guard: the case's decision is the outcome, whoever claimed it)."""
     def answered(c, old, now):
-        _record_feedback(c, outcome, now)
+        record_feedback(c, outcome, now)
         return {"on_time": c.feedback_on_time, "working_days": c.feedback_working_days}
 
-    complaint = _change_status(actor, complaint, ComplaintStatus.FEEDBACK_SENT, "complaint.feedback_sent", answered,
+    complaint = change_status(actor, complaint, ComplaintStatus.FEEDBACK_SENT, "complaint.feedback_sent", answered,
                                guard=guard)
-    _propagate_feedback(actor, complaint)
-    _queue_notices(complaint)
+    propagate_feedback(actor, complaint)
+    queue_notices(complaint)
     return complaint
 
 
@@ -81,11 +83,11 @@ def complaint_send_feedback(*, actor, complaint: Complaint, outcome: str) -> Com
     Staff holding ``handle_complaint`` only (the assignee guard applies). Feedback that follows a
     review case's decision goes through ``complaint_case_decided`` instead.
     """
-    _require(actor, permission=HANDLE)
+    require_actor(actor, permission=HANDLE)
     outcome = (outcome or "").strip()
     if len(outcome) < 4:
         raise ServiceError(_("请填写向投诉人反馈的处理结果（至少 4 个字）"), field="outcome")
-    return _answer(actor, complaint, outcome, guard=True)
+    return answer_complainant(actor, complaint, outcome, guard=True)
 
 
 @transaction.atomic
@@ -95,7 +97,7 @@ def complaint_close(*, actor, complaint: Complaint) -> Complaint:
     Staff holding ``handle_complaint`` (the assignee guard applies), or the system: the deadline
     sweep closes complaints answered long enough ago.
     """
-    _require(actor, permission=HANDLE, system=True)
+    require_actor(actor, permission=HANDLE, system=True)
 
     def closed(c, old, now):
         c.closed_at = now
@@ -104,9 +106,9 @@ def complaint_close(*, actor, complaint: Complaint) -> Complaint:
         child.closed_at = now
         return {"via_id": complaint.pk}
 
-    complaint = _change_status(actor, complaint, ComplaintStatus.CLOSED, "complaint.closed", closed)
+    complaint = change_status(actor, complaint, ComplaintStatus.CLOSED, "complaint.closed", closed)
     for child in Complaint.objects.select_for_update(of=("self",)).filter(
             merged_into=complaint, status=ComplaintStatus.FEEDBACK_SENT):
-        _change_status(actor, child, ComplaintStatus.CLOSED, "complaint.closed", closed_with_primary,
+        change_status(actor, child, ComplaintStatus.CLOSED, "complaint.closed", closed_with_primary,
                        guard=False, locked=True)
     return complaint

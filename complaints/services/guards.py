@@ -1,7 +1,7 @@
 """The checks every complaint action makes first, and the one way a status changes.
 
 Who may act (services own their rules, so a page, the API, a job and a test cannot disagree).
-Every service names what it needs and ``_require`` applies it to the three kinds of actor:
+Every service names what it needs and ``require_actor`` applies it to the three kinds of actor:
 
 - a **staff user** must hold the Django permission the service names: ``handle_complaint`` to
   work a complaint (Art 19: 受理、甄别、处置、反馈), ``reassign_complaint`` to act on one someone
@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from complaints.choices import TRANSITIONS, ComplaintStatus
 from complaints.models import Complaint
-from complaints.services.deadlines import _set_clock
+from complaints.services.deadlines import set_clock
 from core.audit import record
 from core.errors import ServiceError
 from core.models import ApiClient
@@ -39,12 +39,12 @@ HANDLE = "complaints.handle_complaint"
 REASSIGN = "complaints.reassign_complaint"
 
 
-def _staff(actor) -> bool:
+def is_staff_user(actor) -> bool:
     """A staff login (as opposed to the system, a platform client or anything else)."""
     return isinstance(actor, get_user_model())
 
 
-def _require(actor, *, permission: str | tuple[str, ...] = "", scope: str = "", system: bool = False) -> None:
+def require_actor(actor, *, permission: str | tuple[str, ...] = "", scope: str = "", system: bool = False) -> None:
     """Refuse (403) an actor the service does not allow; see the module docstring. Several
     permissions: any one of them will do."""
     permissions = (permission,) if isinstance(permission, str) else permission
@@ -52,7 +52,7 @@ def _require(actor, *, permission: str | tuple[str, ...] = "", scope: str = "", 
         allowed = system
     elif isinstance(actor, ApiClient):
         allowed = bool(scope) and actor.is_active and actor.has_scope(scope)
-    elif _staff(actor):
+    elif is_staff_user(actor):
         allowed = any(p and actor.has_perm(p) for p in permissions)
     else:
         allowed = False
@@ -67,7 +67,8 @@ def _require(actor, *, permission: str | tuple[str, ...] = "", scope: str = "", 
     raise ServiceError(message, code="forbidden", status=403)
 
 
-def _lock(complaint: Complaint) -> Complaint:
+def lock_complaint(complaint: Complaint) -> Complaint:
+    """The complaint's row, locked for the rest of the transaction (re-read: its state is now current)."""
     return Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
 
 
@@ -83,10 +84,10 @@ def _transition(complaint: Complaint, new_status: str) -> str:
     return old
 
 
-def _ensure_can_act(actor, complaint: Complaint) -> None:
+def ensure_can_act(actor, complaint: Complaint) -> None:
     """A complaint claimed by someone else is theirs, unless a supervisor steps in; an unclaimed
     one becomes the acting staff user's."""
-    if not _staff(actor):
+    if not is_staff_user(actor):
         return
     if complaint.assignee_id and complaint.assignee_id != actor.pk and not actor.has_perm(REASSIGN):
         raise ServiceError(_("此投诉已由其他人认领"), field="assignee", code="claimed_by_other", status=409)
@@ -99,27 +100,27 @@ def _ensure_can_act(actor, complaint: Complaint) -> None:
 Step = Callable[[Complaint, str, object], dict | None]
 
 
-def _change_status(actor, complaint: Complaint, new_status: str, event: str, apply: Step | None = None, *,
+def change_status(actor, complaint: Complaint, new_status: str, event: str, apply: Step | None = None, *,
                    guard: bool = True, locked: bool = False) -> Complaint:
     """The one way a complaint's status changes: lock the row (unless the caller holds it),
     check the assignee (``guard``) and the transition, let ``apply`` set the step's own fields,
     point the clock at the deadline staff now face, save, and write the audit entry
     (``old``/``new`` status plus what ``apply`` returned). Run inside the caller's transaction."""
     if not locked:
-        complaint = _lock(complaint)
+        complaint = lock_complaint(complaint)
     if guard:
-        _ensure_can_act(actor, complaint)
+        ensure_can_act(actor, complaint)
     old = _transition(complaint, new_status)
     now = timezone.now()
     extra = apply(complaint, old, now) if apply is not None else None
-    _set_clock(complaint, now)
+    set_clock(complaint, now)
     complaint.save()
     record(event, actor=actor, subject=complaint, old={"status": old},
            new={"status": complaint.status, **(extra or {})})
     return complaint
 
 
-def _bounded_text(value: str | None, *, field: str, min_length: int = 4, max_length: int = 500,
+def bounded_text(value: str | None, *, field: str, min_length: int = 4, max_length: int = 500,
                   required: str = "") -> str:
     """Free text a complainant will read or the audit log will keep: stripped, 4–500 characters."""
     value = (value or "").strip()

@@ -20,16 +20,17 @@ from complaints import conf, ratelimit
 from complaints.choices import MERGEABLE_INTO, ComplaintCategory, ComplaintSource, ComplaintStatus
 from complaints.evidence import CleanImage, clean_image
 from complaints.models import Complaint, ComplaintEvidence, ReporterFlag
-from complaints.services.deadlines import _policy_days, _set_clock, _warning
-from complaints.services.guards import _require
-from complaints.services.normalise import _new_tracking_code, normalise_contact, resolve_target
+from complaints.services.deadlines import deadline_warning, policy_days, set_clock
+from complaints.services.guards import require_actor
+from complaints.services.normalise import new_tracking_code, normalise_contact, resolve_target
 from core import crypto, workdays
 from core.audit import record
 from core.errors import ServiceError
 from core.models import ApiClient
 
 
-def _save_evidence(complaint: Complaint, images: list[CleanImage], *, from_reply: bool = False) -> None:
+def save_evidence(complaint: Complaint, images: list[CleanImage], *, from_reply: bool = False) -> None:
+    """Store cleaned evidence images under random names (``from_reply``: sent with a reply)."""
     for img in images:
         ev = ComplaintEvidence(complaint=complaint, content_type=img.content_type, size=len(img.data),
                                width=img.width, height=img.height, sha256=img.sha256, from_reply=from_reply)
@@ -91,7 +92,7 @@ def _check_actor(actor, data: ComplaintInput) -> ApiClient | None:
     """Anyone may complain (Art 19), each through their own door: the public page files as the
     system (``None``), a platform client forwards reports with the ``complaints:write`` scope, and
     a platform report comes from a platform client only. Staff use the public page like anyone."""
-    _require(actor, scope="complaints:write", system=True)
+    require_actor(actor, scope="complaints:write", system=True)
     is_client = isinstance(actor, ApiClient)
     if is_client != (data.source == ComplaintSource.API):
         raise ServiceError(_("平台举报须由平台接口客户端转交"), field="source", code="forbidden", status=403)
@@ -131,20 +132,20 @@ def _open_primary(intake: _Intake, now) -> Complaint | None:
 
 def _new_complaint(intake: _Intake, now) -> Complaint:
     data = intake.data
-    accept_days, feedback_days = _policy_days(data.category)
+    accept_days, feedback_days = policy_days(data.category)
     cal = workdays.calendar()
     accept = workdays.deadline(now, accept_days, cal=cal)
     feedback = workdays.deadline(now, feedback_days, cal=cal)
     hashes = [h for h in (intake.contact_hash, intake.ip_hash) if h]
     complaint = Complaint(
-        tracking_code=_new_tracking_code(), category=data.category, source=data.source,
+        tracking_code=new_tracking_code(), category=data.category, source=data.source,
         api_client=intake.api_client, external_ref=(data.external_ref or "")[:64],
         account=intake.account, target_text=data.target.strip()[:300], target_key=intake.target_key,
         description=data.description.strip(),
         contact_encrypted=crypto.encrypt(intake.contact) if intake.contact else "",
         contact_masked=intake.contact_masked, contact_hash=intake.contact_hash, reporter_ip_hash=intake.ip_hash,
         received_at=now, accept_days=accept_days, feedback_days=feedback_days,
-        accept_due_at=accept.due_at, feedback_due_at=feedback.due_at, calendar_warning=_warning(accept, feedback),
+        accept_due_at=accept.due_at, feedback_due_at=feedback.due_at, calendar_warning=deadline_warning(accept, feedback),
         deprioritised=bool(hashes) and ReporterFlag.objects.filter(key_hash__in=hashes, is_active=True).exists(),
     )
     return complaint
@@ -177,7 +178,7 @@ def _receive(actor, intake: _Intake) -> tuple[Complaint, bool]:
         complaint = _new_complaint(intake, now)
         if primary is not None:
             complaint.status, complaint.merged_into = ComplaintStatus.MERGED, primary
-        _set_clock(complaint, now)
+        set_clock(complaint, now)
         try:
             with transaction.atomic():
                 complaint.save()
@@ -188,7 +189,7 @@ def _receive(actor, intake: _Intake) -> tuple[Complaint, bool]:
             if existing is None:
                 raise
             return existing, False
-        _save_evidence(complaint, intake.images)
+        save_evidence(complaint, intake.images)
         _record_receipt(actor, intake, complaint, primary)
     return complaint, True
 

@@ -17,7 +17,7 @@ from core.errors import ServiceError
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 
-def _new_tracking_code() -> str:
+def new_tracking_code() -> str:
     """``QL-XXXX-XXXX-XXXX``: ~59 random bits, so a code cannot be guessed from another."""
     raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(12))
     return f"QL-{raw[:4]}-{raw[4:8]}-{raw[8:]}"

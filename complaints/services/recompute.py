@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from complaints.choices import OPEN_STATUSES, ComplaintStatus
 from complaints.models import Complaint
-from complaints.services.deadlines import _set_clock, _warning
-from complaints.services.guards import _lock, _require
+from complaints.services.deadlines import deadline_warning, set_clock
+from complaints.services.guards import lock_complaint, require_actor
 from core import workdays
 from core.audit import record
 
@@ -61,10 +61,10 @@ def complaint_recompute_deadlines(*, complaint: Complaint, actor, cal: workdays.
     recompute job) or a staff user who may change the calendar (the change being applied);
     never a platform client.
     """
-    _require(actor, permission=CALENDAR_EDITORS, system=True)
+    require_actor(actor, permission=CALENDAR_EDITORS, system=True)
     cal = cal or workdays.calendar()
     with transaction.atomic():
-        complaint = _lock(complaint)
+        complaint = lock_complaint(complaint)
         if complaint.status not in _RECOMPUTED_STATUSES:
             return False
         paused = complaint.paused_working_days
@@ -79,12 +79,12 @@ def complaint_recompute_deadlines(*, complaint: Complaint, actor, cal: workdays.
             feedback = _due(complaint.received_at, complaint.feedback_days, paused, cal)
             complaint.feedback_due_at = feedback.due_at
             deadlines.append(feedback)
-        complaint.calendar_warning = _warning(*deadlines)
+        complaint.calendar_warning = deadline_warning(*deadlines)
         new = {"accept_due_at": _local(complaint.accept_due_at), "feedback_due_at": _local(complaint.feedback_due_at),
                "calendar_warning": complaint.calendar_warning}
         if new == old:
             return False
-        _set_clock(complaint, timezone.now())
+        set_clock(complaint, timezone.now())
         complaint.save(update_fields=["accept_due_at", "feedback_due_at", "calendar_warning", "next_due_at",
                                       "sla_flag"])
         years = sorted({d.day.year for d in deadlines} | {complaint.received_at.astimezone(workdays.SHANGHAI).year})
@@ -97,7 +97,7 @@ def complaint_deadlines_recompute(*, actor, years: list[int]) -> int:
     """The recomputer complaints registers with core: every open complaint whose deadlines fall in
     ``years``, one transaction each (so a long run holds no lock for long). Returns the changes.
     Who: as ``complaint_recompute_deadlines``."""
-    _require(actor, permission=CALENDAR_EDITORS, system=True)
+    require_actor(actor, permission=CALENDAR_EDITORS, system=True)
     if not years:
         return 0
     # One calendar for the run: a change made meanwhile schedules a run of its own.

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from complaints.choices import OPEN_STATUSES
 from complaints.models import Complaint, ReporterFlag
-from complaints.services.guards import _lock, _require
+from complaints.services.guards import lock_complaint, require_actor
 from core import crypto
 from core.audit import record
 from core.errors import ServiceError
@@ -25,11 +25,11 @@ def complaint_mark_bad_faith(*, actor, complaint: Complaint, reason: str) -> Com
     Staff holding ``complaints.mark_bad_faith`` only: it is a supervisor's judgement about a
     person, never the system's or a platform client's.
     """
-    _require(actor, permission="complaints.mark_bad_faith")
+    require_actor(actor, permission="complaints.mark_bad_faith")
     reason = (reason or "").strip()
     if len(reason) < 4:
         raise ServiceError(_("请填写理由（至少 4 个字）"), field="reason")
-    complaint = _lock(complaint)
+    complaint = lock_complaint(complaint)
     hashes = []
     for kind, key in ((ReporterFlag.Kind.CONTACT, complaint.contact_hash), (ReporterFlag.Kind.IP, complaint.reporter_ip_hash)):
         if key:
@@ -58,7 +58,7 @@ def complaint_reveal_contact(*, actor, complaint: Complaint, reason: str) -> str
 
     Staff holding ``complaints.reveal_contact`` only: personal data is revealed to a named person.
     """
-    _require(actor, permission="complaints.reveal_contact")
+    require_actor(actor, permission="complaints.reveal_contact")
     reason = (reason or "").strip()
     if len(reason) < 4:
         raise ServiceError(_("请填写查看理由（至少 4 个字）"), field="reason")

@@ -10,8 +10,13 @@ from django.utils.translation import gettext as _
 
 from complaints.choices import CATEGORY_ARTICLE, ComplaintCategory, ComplaintStatus
 from complaints.models import Complaint
-from complaints.services.feedback import OUTCOME_HANDLED, OUTCOME_NO_VIOLATION, OUTCOME_VIOLATION, _answer
-from complaints.services.guards import HANDLE, _ensure_can_act, _lock, _require
+from complaints.services.feedback import (
+    OUTCOME_HANDLED,
+    OUTCOME_NO_VIOLATION,
+    OUTCOME_VIOLATION,
+    answer_complainant,
+)
+from complaints.services.guards import HANDLE, ensure_can_act, lock_complaint, require_actor
 from core.audit import record
 from core.errors import ServiceError
 
@@ -20,7 +25,7 @@ from core.errors import ServiceError
 DECIDE_CASE = "moderation.decide_case"
 
 
-def _open_review_case(*, actor, complaint: Complaint):
+def open_review_case(*, actor, complaint: Complaint):
     """Open or join the review case for the complained-about account (moderation app).
 
     moderation is a higher-level sibling built separately; it is imported lazily and used only
@@ -59,15 +64,15 @@ def complaint_link_case(*, actor, complaint: Complaint):
 
     Staff holding ``handle_complaint`` only (the assignee guard applies).
     """
-    _require(actor, permission=HANDLE)
-    complaint = _lock(complaint)
-    _ensure_can_act(actor, complaint)
+    require_actor(actor, permission=HANDLE)
+    complaint = lock_complaint(complaint)
+    ensure_can_act(actor, complaint)
     if complaint.status != ComplaintStatus.HANDLING:
         raise ServiceError(_("只有处置中的投诉可以关联审核工单"), field="status", code="illegal_transition",
                            status=409)
     if complaint.account_id is None:
         raise ServiceError(_("被投诉账号未能识别，无法关联审核工单"), field="account", code="no_account", status=409)
-    case = _open_review_case(actor=actor, complaint=complaint)
+    case = open_review_case(actor=actor, complaint=complaint)
     if case is None:
         raise ServiceError(_("审核工单功能暂不可用"), code="moderation_unavailable", status=503)
     return case
@@ -105,9 +110,9 @@ def complaint_case_decided(*, case, actor) -> list[Complaint]:
     checked) and the system may pass ``None`` for a decision it made; the assignee guard does not
     apply (the complaint's outcome is the case's, whoever claimed it). Platform clients are refused.
     """
-    _require(actor, permission=DECIDE_CASE, system=True)
+    require_actor(actor, permission=DECIDE_CASE, system=True)
     outcome = _outcome_from_case(case)
     done = []
     for complaint in Complaint.objects.filter(review_case_id=case.pk, status=ComplaintStatus.HANDLING).order_by("id"):
-        done.append(_answer(actor, complaint, outcome, guard=False))
+        done.append(answer_complainant(actor, complaint, outcome, guard=False))
     return done

@@ -14,12 +14,12 @@ from complaints.choices import MERGEABLE_INTO, ComplaintStatus, ScreeningResult
 from complaints.models import Complaint
 from complaints.services.feedback import (
     OUTCOME_NO_VIOLATION,
-    _propagate_feedback,
-    _queue_notices,
-    _record_feedback,
+    propagate_feedback,
+    queue_notices,
+    record_feedback,
 )
-from complaints.services.guards import HANDLE, _bounded_text, _change_status, _lock, _require
-from complaints.services.review_cases import _open_review_case
+from complaints.services.guards import HANDLE, bounded_text, change_status, lock_complaint, require_actor
+from complaints.services.review_cases import open_review_case
 from core.errors import ServiceError
 
 
@@ -39,15 +39,15 @@ def _add_note(complaint: Complaint, note: str) -> None:
 @transaction.atomic
 def complaint_start_screening(*, actor, complaint: Complaint) -> Complaint:
     """Begin checking whether the complaint is substantiated."""
-    _require(actor, permission=HANDLE)
-    return _change_status(actor, complaint, ComplaintStatus.SCREENING, "complaint.screening_started")
+    require_actor(actor, permission=HANDLE)
+    return change_status(actor, complaint, ComplaintStatus.SCREENING, "complaint.screening_started")
 
 
 def complaint_screen(*, actor, complaint: Complaint, result: str, note: str = "", outcome: str = "",
                      duplicate_of: Complaint | None = None) -> Complaint:
     """Record the screening result: valid → handling (a review case is opened or joined);
     invalid → feedback to the complainant; duplicate → merged into the earlier complaint."""
-    _require(actor, permission=HANDLE)
+    require_actor(actor, permission=HANDLE)
     if result not in ScreeningResult.values:
         raise ServiceError(_("请选择甄别结论"), field="result")
     if complaint.status != ComplaintStatus.SCREENING:
@@ -75,8 +75,8 @@ def _screened_valid(actor, complaint: Complaint, note: str) -> Complaint:
         c.handling_at = now
         return {"result": ScreeningResult.VALID}
 
-    complaint = _change_status(actor, complaint, ComplaintStatus.HANDLING, "complaint.screened", valid)
-    _open_review_case(actor=actor, complaint=complaint)
+    complaint = change_status(actor, complaint, ComplaintStatus.HANDLING, "complaint.screened", valid)
+    open_review_case(actor=actor, complaint=complaint)
     return complaint
 
 
@@ -84,12 +84,12 @@ def _screened_invalid(actor, complaint: Complaint, note: str, outcome: str) -> C
     """Not substantiated (or not verifiable): the complainant is answered at once."""
     def invalid(c, old, now):
         _screened(c, ScreeningResult.INVALID, note, now)
-        _record_feedback(c, outcome, now)
+        record_feedback(c, outcome, now)
         return {"result": ScreeningResult.INVALID, "on_time": c.feedback_on_time}
 
-    complaint = _change_status(actor, complaint, ComplaintStatus.FEEDBACK_SENT, "complaint.screened", invalid)
-    _propagate_feedback(actor, complaint)
-    _queue_notices(complaint)
+    complaint = change_status(actor, complaint, ComplaintStatus.FEEDBACK_SENT, "complaint.screened", invalid)
+    propagate_feedback(actor, complaint)
+    queue_notices(complaint)
     return complaint
 
 
@@ -97,9 +97,9 @@ def _screened_invalid(actor, complaint: Complaint, note: str, outcome: str) -> C
 def complaint_merge(*, actor, complaint: Complaint, into: Complaint, note: str = "") -> Complaint:
     """Merge a duplicate into the complaint already being worked on about the same thing; the
     duplicate's complainant is answered when the primary is."""
-    _require(actor, permission=HANDLE)
-    note = _bounded_text(note, field="note", min_length=0)
-    complaint = _lock(complaint)
+    require_actor(actor, permission=HANDLE)
+    note = bounded_text(note, field="note", min_length=0)
+    complaint = lock_complaint(complaint)
     into = _root(Complaint.objects.select_related("merged_into").get(pk=into.pk))
     if into.pk == complaint.pk:
         raise ServiceError(_("不能合并到自身"), field="duplicate_of", code="merge_self", status=409)
@@ -116,4 +116,4 @@ def complaint_merge(*, actor, complaint: Complaint, into: Complaint, note: str =
         Complaint.objects.filter(pk=into.pk).update(report_count=F("report_count") + c.report_count)
         return {"into_id": into.pk, "moved_children": moved}
 
-    return _change_status(actor, complaint, ComplaintStatus.MERGED, "complaint.merged", merged, locked=True)
+    return change_status(actor, complaint, ComplaintStatus.MERGED, "complaint.merged", merged, locked=True)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from complaints.choices import MAX_FEEDBACK_DAYS, ComplaintCategory, ComplaintStatus, DeadlineKind, SlaFlag
 from complaints.models import Complaint, SlaAlert, SlaPolicy
 from complaints.services.deadlines import flag_for
-from complaints.services.guards import _lock, _require
+from complaints.services.guards import lock_complaint, require_actor
 from core.audit import record
 from core.errors import ServiceError
 
@@ -23,7 +23,7 @@ def sla_policy_update(*, actor, category: str, accept_days: int, feedback_days: 
     Staff holding ``complaints.change_slapolicy`` only (a supervisor's decision; the defaults
     every new database starts with come from a data migration, not from this service).
     """
-    _require(actor, permission="complaints.change_slapolicy")
+    require_actor(actor, permission="complaints.change_slapolicy")
     if category not in ComplaintCategory.values:
         raise ServiceError(_("未知的投诉类别"), field="category")
     if not 0 <= accept_days <= 5:
@@ -52,8 +52,8 @@ def complaint_flag_sla(*, actor, complaint: Complaint, now=None, cal=None) -> st
     The system only (the deadline sweep): a flag follows from the clock, so no person or client
     sets it.
     """
-    _require(actor, system=True)
-    complaint = _lock(complaint)
+    require_actor(actor, system=True)
+    complaint = lock_complaint(complaint)
     now = now or timezone.now()
     flag = flag_for(complaint.next_due_at, now, cal)
     if flag == complaint.sla_flag:
@@ -74,7 +74,7 @@ def complaint_flag_sla(*, actor, complaint: Complaint, now=None, cal=None) -> st
 def sla_alert_acknowledge(*, actor, alert: SlaAlert) -> SlaAlert:
     """A supervisor has seen an alert. Staff holding ``complaints.change_slaalert`` only: the
     record says which person saw it."""
-    _require(actor, permission="complaints.change_slaalert")
+    require_actor(actor, permission="complaints.change_slaalert")
     alert = SlaAlert.objects.select_for_update().get(pk=alert.pk)
     if alert.acknowledged_at is None:
         alert.acknowledged_by, alert.acknowledged_at = actor, timezone.now()

@@ -12,9 +12,16 @@ from complaints import conf
 from complaints.choices import ComplaintStatus
 from complaints.evidence import clean_image
 from complaints.models import Complaint
-from complaints.services.deadlines import _merge_warning
-from complaints.services.guards import HANDLE, _bounded_text, _change_status, _lock, _require, _staff
-from complaints.services.intake import _save_evidence
+from complaints.services.deadlines import merge_warnings
+from complaints.services.guards import (
+    HANDLE,
+    bounded_text,
+    change_status,
+    is_staff_user,
+    lock_complaint,
+    require_actor,
+)
+from complaints.services.intake import save_evidence
 from core import workdays
 from core.errors import ServiceError
 
@@ -25,14 +32,14 @@ def complaint_request_info(*, actor, complaint: Complaint, question: str) -> Com
 
     Staff holding ``handle_complaint`` only (the assignee guard applies).
     """
-    _require(actor, permission=HANDLE)
-    question = _bounded_text(question, field="question", required=_("请填写需要投诉人补充的内容（至少 4 个字）"))
+    require_actor(actor, permission=HANDLE)
+    question = bounded_text(question, field="question", required=_("请填写需要投诉人补充的内容（至少 4 个字）"))
 
     def paused(c, old, now):
         c.resume_status, c.paused_at, c.question = old, now, question
         return {"question": question}
 
-    return _change_status(actor, complaint, ComplaintStatus.WAITING, "complaint.paused", paused)
+    return change_status(actor, complaint, ComplaintStatus.WAITING, "complaint.paused", paused)
 
 
 def _clean_reply(reply: str, evidence: list[bytes] | None) -> tuple[str, list]:
@@ -59,7 +66,7 @@ def _move_deadlines(complaint: Complaint, target: str, now) -> int:
         feedback = workdays.deadline(complaint.feedback_due_at, paused, cal=cal)
         complaint.feedback_due_at = feedback.due_at
         warnings.append(",".join(map(str, feedback.years_without_data)))
-    complaint.calendar_warning = _merge_warning(*warnings)
+    complaint.calendar_warning = merge_warnings(*warnings)
     complaint.paused_working_days += paused
     complaint.paused_at, complaint.resume_status = None, ""
     return paused
@@ -72,10 +79,10 @@ def complaint_resume(*, actor, complaint: Complaint, reply: str = "", evidence: 
     complainant replying on the public status page (they proved the tracking code). Platform
     clients are refused: no scope relays a complainant's reply.
     """
-    _require(actor, permission=HANDLE, system=True)
+    require_actor(actor, permission=HANDLE, system=True)
     reply, images = _clean_reply(reply, evidence)
     with transaction.atomic():
-        complaint = _lock(complaint)
+        complaint = lock_complaint(complaint)
         if complaint.status != ComplaintStatus.WAITING:
             raise ServiceError(_("此投诉不在等待补充状态"), field="status", code="illegal_transition", status=409)
         target = complaint.resume_status or ComplaintStatus.RECEIVED
@@ -85,10 +92,10 @@ def complaint_resume(*, actor, complaint: Complaint, reply: str = "", evidence: 
             if reply:
                 stamp = timezone.localtime(now).strftime("%Y-%m-%d %H:%M")
                 c.complainant_reply = (c.complainant_reply + f"\n[{stamp}] {reply}").strip()[:2000]
-            return {"paused_working_days": paused, "by_complainant": not _staff(actor),
+            return {"paused_working_days": paused, "by_complainant": not is_staff_user(actor),
                     "accept_due_at": c.accept_due_at, "feedback_due_at": c.feedback_due_at,
                     "evidence": len(images)}
 
-        complaint = _change_status(actor, complaint, target, "complaint.resumed", resumed, locked=True)
-        _save_evidence(complaint, images, from_reply=True)
+        complaint = change_status(actor, complaint, target, "complaint.resumed", resumed, locked=True)
+        save_evidence(complaint, images, from_reply=True)
     return complaint
