@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0002_defaults_and_roles'),
+        ('complaints', '0003_feedback_webhook_events'),
     ]
 
     operations = [
