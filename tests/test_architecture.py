@@ -22,10 +22,6 @@ LAYERS = ["rules", "core", "accounts", "moderation", "rechecks", "appeals", "com
 SIDE_BY_SIDE = {("rechecks", "appeals"), ("appeals", "rechecks")}
 SKIP_DIRS = {"migrations", "__pycache__"}
 MAX_FUNCTION_LINES = 60
-# Known offenders still being split up (issue 10); each entry goes when its branch lands, and the
-# sets must end empty. Nothing new may join them.
-KNOWN_CYCLES: list[list[str]] = []
-KNOWN_LONG: set[str] = set()
 
 
 def _rank(app: str) -> int:
@@ -155,7 +151,7 @@ def test_cycle_finder_finds_cycles():
 def test_no_import_cycles_between_modules():
     known = modules()
     graph = {name: {t for t, _line in targets if t in known and t != name} for name, targets in imports().items()}
-    cycles = [c for c in _cycles(graph) if c not in KNOWN_CYCLES]
+    cycles = _cycles(graph)
     assert not cycles, "modules that import each other (directly or round a loop):\n" + "\n".join(
         " → ".join(c) for c in cycles)
 
@@ -172,7 +168,7 @@ def _long_functions():
 
 
 def test_services_and_the_rules_engine_have_no_long_functions():
-    long = sorted(f for f in _long_functions() if f.split()[1] not in KNOWN_LONG)
+    long = sorted(_long_functions())
     assert not long, f"functions over {MAX_FUNCTION_LINES} lines:\n" + "\n".join(long)
 
 
