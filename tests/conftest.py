@@ -32,18 +32,21 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked ``postgres`` use what only PostgreSQL has (advisory locks, sequences, JSON
+    """Tests marked ``redis`` need a real Redis and RQ (job ids, registries, a worker process) and
+    are skipped in embedded mode (no REDIS_URL). Tests marked ``postgres`` use what only PostgreSQL has (advisory locks, sequences, JSON
     containment, concurrent writers, a server process sharing the test database). The
     PostgreSQL run (make test) runs them all; the SQLite run (make test-sqlite, embedded mode)
     skips them and says why."""
+    from django.conf import settings
     from django.db import connection
 
-    if connection.vendor == "postgresql":
-        return
-    skip = pytest.mark.skip(reason=f"needs PostgreSQL; this run is on {connection.vendor} (make test runs it)")
+    skip_pg = pytest.mark.skip(reason=f"needs PostgreSQL; this run is on {connection.vendor} (make test runs it)")
+    skip_redis = pytest.mark.skip(reason="needs Redis and RQ; this run has no REDIS_URL (make test runs it)")
     for item in items:
-        if item.get_closest_marker("postgres"):
-            item.add_marker(skip)
+        if connection.vendor != "postgresql" and item.get_closest_marker("postgres"):
+            item.add_marker(skip_pg)
+        elif not settings.REDIS_URL and item.get_closest_marker("redis"):
+            item.add_marker(skip_redis)
 
 
 PASSWORD = "test-pass-123"  # noqa: S105

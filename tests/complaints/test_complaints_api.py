@@ -97,6 +97,7 @@ def _parallel_posts(token: str, bodies: list[dict]) -> list[int]:
         return list(pool.map(post_one, bodies))
 
 
+@pytest.mark.postgres  # 20 real threads writing at once: SQLite in memory is one connection
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("same_target", [True, False], ids=["same-report", "same-ref-other-targets"])
 def test_parallel_duplicates_replay_never_500(make_account, same_target):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 import django_rq
+import pytest
 from rq.job import Job, JobStatus
 from rq.registry import FailedJobRegistry, StartedJobRegistry
 
@@ -14,6 +15,7 @@ from core.models import JobRun
 from core.webhooks import jobs
 
 
+@pytest.mark.redis
 def test_the_sweep_moves_an_abandoned_job_to_failed_and_names_it(db):
     queue = django_rq.get_queue("low", is_async=True)
     job = Job.create(run_job, args=("core.webhooks.jobs.deliver", 424242), connection=queue.connection, origin="low")

@@ -75,6 +75,7 @@ def _crash_after_sending(monkeypatch):
     return lambda: monkeypatch.undo()
 
 
+@pytest.mark.redis
 def test_a_crash_between_send_and_record_is_retried_and_visible(hooked, monkeypatch, django_capture_on_commit_callbacks):
     """The job (RQ, inline here) dies after the receiver got the event: the attempt stays "sending",
     the job has ended, so the next check marks it interrupted and sends the same event again."""

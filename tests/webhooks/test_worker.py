@@ -21,6 +21,8 @@ from core.jobs import run_job
 from core.models import WebhookAttempt, WebhookDelivery
 from core.webhooks import webhook_send
 
+pytestmark = [pytest.mark.redis, pytest.mark.postgres]
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
