@@ -75,40 +75,94 @@ class ApiCallMiddleware:
 
 
 class RejectNulMiddleware:
-    """Refuse requests carrying NUL characters (``%00`` in the path or query, ``\\u0000`` in JSON,
-    NUL in form fields). PostgreSQL cannot store them, and the database error would otherwise
-    surface as a 500 whose log line quotes the submitted values."""
+    """Refuse requests carrying NUL characters: PostgreSQL cannot store them, and the database
+    error would otherwise surface as a 500 whose log line quotes the submitted values.
+
+    The check does not trust the declared content type (issue 11: ``text/plain`` and
+    ``APPLICATION/JSON`` bodies slipped past a case-sensitive, type-by-type check):
+
+    - the path and the query string, always (``%00``);
+    - ``/api/`` takes JSON only: a body of any other type is refused with 415 before anything
+      parses it (a multipart body used to be parsed here and then read again by the API: a 500);
+      a JSON body is searched raw for NUL bytes and ``\\u0000`` escapes in any letter case;
+    - web pages: form bodies (urlencoded, multipart) are parsed, as the view would, and every
+      field name, value and file name is checked; one that cannot be parsed is refused (400), not
+      handed on as an empty form; a body of any other type is searched raw.
+    """
+
+    BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if self._has_nul(request):
-            from django.http import HttpResponseBadRequest, JsonResponse
+        from django.http import HttpResponseBadRequest, JsonResponse
 
-            if request.path.startswith("/api/"):
-                return JsonResponse({"detail": "请求中含有不允许的 NUL 字符（\\u0000）",
-                                     "errors": [{"field": "body", "message": "NUL character", "code": "nul"}]},
-                                    status=422)
+        api = request.path.startswith("/api/")
+        if api and self._has_body(request) and not _is_json(request.content_type):
+            return JsonResponse({"detail": "只接受 application/json 请求体 / only application/json bodies are accepted",
+                                 "errors": [{"field": "body", "message": "unsupported media type",
+                                             "code": "unsupported_media_type"}]}, status=415)
+        try:
+            found = self._has_nul(request, api)
+        except _Unparsable:
+            return HttpResponseBadRequest("请求体无法解析 / the request body could not be parsed")
+        if found and api:
+            return JsonResponse({"detail": "请求中含有不允许的 NUL 字符（\\u0000）",
+                                 "errors": [{"field": "body", "message": "NUL character", "code": "nul"}]},
+                                status=422)
+        if found:
             return HttpResponseBadRequest("请求中含有不允许的 NUL 字符 / NUL characters are not allowed")
         return self.get_response(request)
 
-    @staticmethod
-    def _has_nul(request) -> bool:
+    @classmethod
+    def _has_body(cls, request) -> bool:
+        if request.method not in cls.BODY_METHODS:
+            return False
+        length = request.META.get("CONTENT_LENGTH") or ""
+        return (length.strip() not in ("", "0")) or "HTTP_TRANSFER_ENCODING" in request.META
+
+    @classmethod
+    def _has_nul(cls, request, api: bool) -> bool:
         if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", "").lower():
             return True
-        if request.method not in ("POST", "PUT", "PATCH"):
+        if not cls._has_body(request):
             return False
-        content_type = request.META.get("CONTENT_TYPE", "")
+        if not api and request.method == "POST" and request.content_type in _FORM_TYPES:
+            return _form_has_nul(request)
         try:
-            if content_type.startswith("application/json"):
-                body = request.body
-                return b"\x00" in body or b"\\u0000" in body.lower()
-            if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-                return any("\x00" in v for values in request.POST.lists() for v in values[1])
-        except Exception:  # noqa: BLE001 - oversized or malformed bodies are answered downstream
+            body = request.body
+        except Exception:  # noqa: BLE001 - oversized bodies are answered downstream (413 / 400)
             return False
-        return False
+        return b"\x00" in body or b"\\u0000" in body.lower()
+
+
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+class _Unparsable(Exception):
+    pass
+
+
+def _is_json(content_type: str) -> bool:
+    """``request.content_type`` is already lower case, without parameters."""
+    return content_type == "application/json" or (content_type.startswith("application/")
+                                                   and content_type.endswith("+json"))
+
+
+def _form_has_nul(request) -> bool:
+    from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+
+    try:
+        fields, files = request.POST, request.FILES
+    except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent):
+        return False  # Django answers these with 400 when the view reads the form
+    except Exception as exc:  # a form body Django cannot parse (e.g. an upper-case multipart type)
+        raise _Unparsable from exc
+    for key, values in fields.lists():
+        if "\x00" in key or any("\x00" in v for v in values):
+            return True
+    return any("\x00" in key or "\x00" in (f.name or "") for key, items in files.lists() for f in items)
 
 
 class ChineseFirstLocaleMiddleware:
