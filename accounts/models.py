@@ -185,6 +185,9 @@ class Qualification(models.Model):
         verbose_name = _("资质")
         verbose_name_plural = _("资质")
         indexes = [models.Index(fields=["status", "submitted_at"], name="qualification_status_idx")]
+        # One open application per account and domain (issue 11); a second one is refused with 409.
+        constraints = [models.UniqueConstraint(fields=["account", "domain"], condition=models.Q(status=ReviewStatus.PENDING),
+                                               name="one_pending_qualification")]
 
     def __str__(self) -> str:
         return f"{self.get_domain_display()} · {self.document_name}"
@@ -219,6 +222,9 @@ class OrgCertification(models.Model):
         ordering = ["-submitted_at"]
         verbose_name = _("机构认证申请")
         verbose_name_plural = _("机构认证申请")
+        # One open certification per account (issue 11); a second one is refused with 409.
+        constraints = [models.UniqueConstraint(fields=["account"], condition=models.Q(status=ReviewStatus.PENDING),
+                                               name="one_pending_org_certification")]
 
     def __str__(self) -> str:
         return self.full_name

@@ -9,7 +9,7 @@ import hashlib
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -215,6 +215,23 @@ class QualificationInput:
     evidence: tuple[bytes, str] | None = None
 
 
+def _save_only_open(application, same: models.QuerySet, *, field: str, message: str) -> None:
+    """One open (pending) application per account and domain (issue 11): a second one re-pointed
+    the open review case and left the first pending for ever. ``same`` selects the applications
+    this one competes with; the constraints ``one_pending_qualification`` and
+    ``one_pending_org_certification`` settle a race between parallel requests."""
+    conflict = ServiceError(message, field=field, code="application_pending", status=409)
+    if same.filter(status=ReviewStatus.PENDING).exists():
+        raise conflict
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError:
+        if same.filter(status=ReviewStatus.PENDING).exists():  # the parallel request committed first
+            raise conflict from None
+        raise
+
+
 @transaction.atomic
 def qualification_submit(*, actor, account: Account, data: QualificationInput) -> Qualification:
     """Record a qualification for review; it becomes a label only once approved (Art 11)."""
@@ -226,7 +243,8 @@ def qualification_submit(*, actor, account: Account, data: QualificationInput) -
     )
     if data.evidence:
         qualification.evidence = _content_file(*data.evidence)
-    qualification.save()
+    _save_only_open(qualification, Qualification.objects.filter(account=account, domain=data.domain), field="domain",
+                    message=_("该账号在此领域已有待审核的资质申请，请等待审核结果"))
     record("qualification.submitted", actor=actor, subject=account,
            new={"qualification_id": qualification.pk, "domain": data.domain, "issuer": data.issuer,
                 "valid_until": data.valid_until})
@@ -259,10 +277,12 @@ def org_certification_submit(*, actor, account: Account, identity: ValidatedIden
     """An organisation asks to be certified under its registered name (Art 7, 9)."""
     if account.kind != AccountKind.ORGANIZATION:
         raise ServiceError(_("只有机构用户可以申请机构认证"), field="account", code="wrong_kind", status=409)
-    cert = OrgCertification.objects.create(
+    cert = OrgCertification(
         account=account, uscc=identity.number, org_class=identity.org_class, full_name=full_name,
         short_name=short_name, website=website, contact_person=contact_person, contact_email=contact_email,
     )
+    _save_only_open(cert, OrgCertification.objects.filter(account=account), field="account",
+                    message=_("该账号已有待审核的机构认证申请，请等待审核结果"))
     record("org_certification.submitted", actor=actor, subject=account,
            new={"certification_id": cert.pk, "uscc": identity.number, "org_class": identity.org_class,
                 "full_name": full_name})

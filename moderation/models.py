@@ -66,6 +66,9 @@ class Submission(models.Model):
         ordering = ["-id"]
         constraints = [
             models.UniqueConstraint(fields=["client", "idempotency_key"], name="uniq_submission_idempotency"),
+            # One pending registration per uid (issue 11); a second one is refused with 409.
+            models.UniqueConstraint(fields=["uid"], name="uniq_pending_registration",
+                                    condition=Q(kind=SubmissionKind.REGISTRATION, status=SubmissionStatus.PENDING)),
         ]
         # Equality lookups only: plain indexes, without Django's extra LIKE (pattern_ops) ones.
         indexes = [

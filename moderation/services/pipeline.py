@@ -159,6 +159,7 @@ def submission_process(*, client, data: SubmissionInput) -> tuple[Submission, bo
         return _replay(Submission.objects.get(pk=found.previous_id), digest), True
     account = Account.objects.get(pk=found.account_id) if found.account_id is not None else None
     account_kind = _check_preconditions(data, account)
+    _refuse_second_registration(data, found)
     _refuse_if_paused(data.kind, account_kind)
     verified = _verify(client=client, data=data, digest=digest, account=account, account_kind=account_kind,
                        found=found)
@@ -185,7 +186,8 @@ def _replay(previous: Submission, digest: str) -> Submission:
 
 def _replay_after_race(client, data: SubmissionInput, digest: str) -> Submission:
     """The write hit a unique constraint: a concurrent request with the same idempotency key won
-    (answer with its result), or another request registered the same uid at the same moment."""
+    (answer with its result), or another request registered the same uid at the same moment
+    (the account's uid, or ``uniq_pending_registration``)."""
     previous = Submission.objects.filter(client=client, idempotency_key=data.idempotency_key).first()
     if previous is None:
         raise ModerationError(_("账号 %(uid)s 正在被另一请求注册或变更，请稍后查询") % {"uid": data.uid}, field="uid",
@@ -215,6 +217,16 @@ def _check_preconditions(data: SubmissionInput, account: Account | None) -> str:
     if not data.info and not data.avatar and not data.cover:
         raise ModerationError(_("没有要变更的信息"), field="info")
     return account.kind
+
+
+def _refuse_second_registration(data: SubmissionInput, found: _Lookup) -> None:
+    """One uid has at most one pending registration (issue 11: parallel registrations with
+    different idempotency keys left several pending on one case, none of which could then be
+    approved). A second one is refused until the first is decided; the constraint
+    ``uniq_pending_registration`` catches the race (answered 409 by ``_replay_after_race``)."""
+    if data.kind == SubmissionKind.REGISTRATION and found.pending_exists:
+        raise ModerationError(_("账号 %(uid)s 已有待核验的注册申请，请等待核验结果") % {"uid": data.uid}, field="uid",
+                              code="registration_pending", status=409)
 
 
 def _refuse_if_paused(kind: str, account_kind: str) -> None:
@@ -367,7 +379,7 @@ def _act_on_decision(verified: _Verified, submission: Submission) -> None:
     elif decision == Decision.REJECT:
         submission.status, submission.decided_at = SubmissionStatus.REJECTED, timezone.now()
     else:
-        if verified.found.pending_exists:
+        if verified.found.pending_exists:  # a change (a second registration was refused before)
             Submission.objects.filter(uid=data.uid, kind=data.kind, status=SubmissionStatus.PENDING).exclude(
                 pk=submission.pk).update(status=SubmissionStatus.SUPERSEDED, decided_at=timezone.now())
         strict = decision == Decision.STRICT_REVIEW
