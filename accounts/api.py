@@ -19,6 +19,7 @@ from accounts.schemas import (
     QualificationIn,
 )
 from core.apiauth import require_scope
+from core.apierrors import errors
 from core.errors import ServiceError
 
 router = Router(tags=["accounts"])
@@ -41,7 +42,7 @@ def _labels(account) -> list[dict]:
     ]
 
 
-@router.get("/{uid}", response=AccountOut, summary="账号详情（证件号码仅脱敏）")
+@router.get("/{uid}", response={200: AccountOut, **errors(404)}, summary="账号详情（证件号码仅脱敏）")
 @require_scope("accounts:read")
 def get_account(request, uid: str):
     account = selectors.account_with_labels(uid=_uid(uid))
@@ -60,7 +61,7 @@ def get_account(request, uid: str):
     }
 
 
-@router.get("/{uid}/public-profile", response=PublicProfileOut, summary="主页展示信息：IP属地、资质标识、公众账号信息")
+@router.get("/{uid}/public-profile", response={200: PublicProfileOut, **errors(404)}, summary="主页展示信息：IP属地、资质标识、公众账号信息")
 @require_scope("accounts:read")
 def public_profile(request, uid: str):
     account = selectors.account_with_labels(uid=_uid(uid))
@@ -79,7 +80,7 @@ def public_profile(request, uid: str):
     }
 
 
-@router.post("/{uid}/activity", response=ActivityOut, summary="上报最近活动 IP（只保存归属地）")
+@router.post("/{uid}/activity", response={200: ActivityOut, **errors(404, body=True)}, summary="上报最近活动 IP（只保存归属地）")
 @require_scope("accounts:write")
 def record_activity(request, uid: str, payload: ActivityIn):
     import ipaddress
@@ -101,7 +102,7 @@ def record_activity(request, uid: str, payload: ActivityIn):
     return {"ip_location": location.label}
 
 
-@router.post("/{uid}/qualifications", response={201: CreatedOut}, summary="提交资质材料（Art 11）")
+@router.post("/{uid}/qualifications", response={201: CreatedOut, **errors(404, 409, body=True)}, summary="提交资质材料（Art 11）")
 @require_scope("accounts:write")
 def submit_qualification(request, uid: str, payload: QualificationIn):
     account = selectors.account_get(uid=_uid(uid))
@@ -118,7 +119,7 @@ def submit_qualification(request, uid: str, payload: QualificationIn):
     return Status(201, {"id": q.pk, "status": q.status})
 
 
-@router.post("/{uid}/org-certifications", response={201: CreatedOut}, summary="提交机构认证申请")
+@router.post("/{uid}/org-certifications", response={201: CreatedOut, **errors(404, 409, body=True)}, summary="提交机构认证申请")
 @require_scope("accounts:write")
 def submit_org_certification(request, uid: str, payload: OrgCertificationIn):
     from django.core.exceptions import ValidationError

@@ -12,6 +12,7 @@ from complaints.choices import PUBLIC_STAGE, ComplaintSource, ComplaintStatus
 from complaints.models import Complaint
 from complaints.schemas import ComplaintIn, ComplaintOut
 from core.apiauth import require_scope
+from core.apierrors import errors
 from core.errors import ServiceError
 
 router = Router(tags=["complaints"])
@@ -32,7 +33,7 @@ def _out(complaint: Complaint) -> dict:
     }
 
 
-@router.post("", response={200: ComplaintOut, 201: ComplaintOut}, summary="转交用户投诉举报（第十九条）")
+@router.post("", response={200: ComplaintOut, 201: ComplaintOut, **errors(body=True)}, summary="转交用户投诉举报（第十九条）")
 @require_scope("complaints:write")
 def submit_complaint(request, payload: ComplaintIn):
     images = []
@@ -54,7 +55,7 @@ def submit_complaint(request, payload: ComplaintIn):
     return Status(201 if created else 200, _out(complaint))
 
 
-@router.get("/{code}", response=ComplaintOut, summary="查询本客户端转交的投诉进度与处理结果")
+@router.get("/{code}", response={200: ComplaintOut, **errors(404)}, summary="查询本客户端转交的投诉进度与处理结果")
 @require_scope("complaints:write")
 def complaint_status(request, code: str):
     complaint = selectors.complaint_by_code(code=code)

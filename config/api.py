@@ -4,7 +4,8 @@ Errors always have the same shape: ``{"detail": str, "errors": [{"field", "messa
 so the platform can show each problem next to the field it concerns.
 """
 
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -27,10 +28,17 @@ api = NinjaAPI(
 )
 
 _SKIP_LOC = {"body", "query", "path", "payload", "form", "file", "header", "cookie"}
+# Tags of the request bodies that are discriminated unions (a submission's ``kind``): pydantic
+# puts the tag in the error's location, where the platform expects only field names.
+_UNION_TAGS = {"registration", "change"}
 
 
-def _field(loc) -> str:
-    parts = [str(p) for p in loc if str(p) not in _SKIP_LOC]
+def _field(error: dict) -> str:
+    if error.get("type") in ("union_tag_not_found", "union_tag_invalid"):
+        return str(error.get("ctx", {}).get("discriminator", "kind")).strip("'")
+    parts = [str(p) for p in error.get("loc", ()) if str(p) not in _SKIP_LOC]
+    if parts and parts[0] in _UNION_TAGS:
+        parts = parts[1:]
     return ".".join(parts) or "body"
 
 
@@ -41,7 +49,7 @@ def error_response(request, status: int, detail: str, errors: list[dict] | None 
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request, exc):
     errors = [
-        {"field": _field(e.get("loc", ())), "message": e.get("msg", "invalid"), "code": e.get("type", "invalid")}
+        {"field": _field(e), "message": e.get("msg", "invalid"), "code": e.get("type", "invalid")}
         for e in exc.errors
     ]
     return error_response(request, 422, "请求参数有误", errors)
@@ -73,6 +81,14 @@ def on_http_error(request, exc: HttpError):
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
     return error_response(request, 404, str(exc) or "不存在")
+
+
+@csrf_exempt
+def api_not_found(request, *args, **kwargs):
+    """Any /api/ path no operation matches: a JSON 404 in the error shape, not the HTML page."""
+    return JsonResponse({"detail": "接口不存在 / no such endpoint",
+                         "errors": [{"field": "path", "message": "no such endpoint", "code": "not_found"}]},
+                        status=404)
 
 
 api.add_router("/v1/accounts", accounts_router)

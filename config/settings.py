@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_rq",
     "captcha",
+    "ninja",  # serves /api/docs from its own static files (Swagger UI), not from a CDN
     # Our apps in the order of their layers (docs/architecture.md): each imports only those above it here.
     "core",
     "accounts",

@@ -8,6 +8,7 @@ from pydantic import Field
 from accounts import identity as identity_mod
 from accounts.services import decode_image
 from core.apiauth import require_scope
+from core.apierrors import errors
 from core.errors import ServiceError
 from moderation.models import Notice, Submission
 from moderation.schemas import NoticePage, SubmissionIn, SubmissionOut
@@ -17,7 +18,7 @@ router = Router(tags=["submissions"])
 notices_router = Router(tags=["notices"])
 
 
-@router.post("", response={200: SubmissionOut, 201: SubmissionOut},
+@router.post("", response={200: SubmissionOut, 201: SubmissionOut, **errors(404, 409, 503, body=True)},
              summary="提交注册或账号信息变更（核验后：通过即生效 / 驳回 / 转人工核验）")
 @require_scope("submissions:write")
 def submit(request, payload: SubmissionIn):
@@ -43,7 +44,7 @@ def submit(request, payload: SubmissionIn):
     return Status(200 if replayed else 201, {**submission.response, "replayed": replayed})
 
 
-@router.get("/{submission_id}", response=SubmissionOut, summary="查询提交的当前状态")
+@router.get("/{submission_id}", response={200: SubmissionOut, **errors(404)}, summary="查询提交的当前状态")
 @require_scope("submissions:write")
 def get_submission(request, submission_id: int):
     submission = Submission.objects.filter(pk=submission_id, client=request.auth).first()
@@ -58,7 +59,7 @@ class NoticeQuery(Schema):
     limit: int = Field(100, ge=1, le=500)
 
 
-@notices_router.get("", response=NoticePage, summary="拉取处置通知（按 id 递增）")
+@notices_router.get("", response={200: NoticePage, **errors()}, summary="拉取处置通知（按 id 递增）")
 @require_scope("notices:read")
 def list_notices(request, filters: Query[NoticeQuery]):
     qs = Notice.objects.filter(id__gt=filters.after_id).order_by("id")

@@ -34,18 +34,54 @@ class InfoIn(StrictSchema):
     contact: Annotated[str, StringConstraints(max_length=200)] | None = None
 
 
-class SubmissionIn(StrictSchema):
+class RegistrationInfoIn(InfoIn):
+    """A registration names the account (Art 10): a name with at least one visible character."""
+
+    name: Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"\S")]
+
+
+class _SubmissionFields(StrictSchema):
     idempotency_key: Annotated[str, StringConstraints(min_length=8, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$")] = Field(
         description="客户端生成的幂等键；重复提交返回同一结果")
-    kind: Literal["registration", "change"]
     uid: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")]
     account_kind: Literal["individual", "organization"] = "individual"
     is_public_account: bool | None = None
-    info: InfoIn
-    identity: IdentityIn | None = None
     verified_org_name: Annotated[str, StringConstraints(max_length=200)] = ""
-    avatar_b64: Annotated[str, StringConstraints(max_length=7_000_000)] | None = None
-    cover_b64: Annotated[str, StringConstraints(max_length=7_000_000)] | None = None
+    avatar_b64: Annotated[str, StringConstraints(min_length=1, max_length=7_000_000)] | None = None
+    cover_b64: Annotated[str, StringConstraints(min_length=1, max_length=7_000_000)] | None = None
+
+
+class RegistrationIn(_SubmissionFields):
+    """A registration (Art 9, 10): a real-name identity and a name are required."""
+
+    kind: Literal["registration"]
+    info: RegistrationInfoIn
+    identity: IdentityIn = Field(description="真实身份信息（第九条），注册必填")
+
+
+def _something_to_change(schema: dict) -> None:
+    """A change must change something: an image, or an account-information field given as text."""
+    fields = [name for name in InfoIn.model_fields]
+    schema["anyOf"] = [
+        {"required": ["avatar_b64"], "properties": {"avatar_b64": {"type": "string"}}},
+        {"required": ["cover_b64"], "properties": {"cover_b64": {"type": "string"}}},
+        {"required": ["info"], "properties": {"info": {"anyOf": [
+            {"required": [name], "properties": {name: {"type": "string"}}} for name in fields]}}},
+    ]
+
+
+class ChangeIn(_SubmissionFields):
+    """A change of account information (Art 10): the old information stays live until it passes."""
+
+    model_config = ConfigDict(json_schema_extra=_something_to_change)
+
+    kind: Literal["change"]
+    info: InfoIn = Field(default_factory=InfoIn)
+    identity: IdentityIn | None = None
+
+
+# The two kinds, told apart by ``kind``: the OpenAPI document then says what each requires.
+SubmissionIn = Annotated[RegistrationIn | ChangeIn, Field(discriminator="kind")]
 
 
 class FindingOut(Schema):
