@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import Path, Router, Status
 
 from accounts import identity as identity_mod
 from accounts import selectors, services
@@ -25,6 +25,8 @@ from core.errors import ServiceError
 router = Router(tags=["accounts"])
 
 UID_PATTERN = r"^[A-Za-z0-9_.:-]{1,64}$"
+# In the OpenAPI document too, so a client (or a fuzzer) knows which uids are well formed.
+Uid = Path[str, {"pattern": UID_PATTERN, "description": "平台用户ID：字母、数字和 _.:-，最长 64 个字符"}]
 
 
 def _uid(uid: str) -> str:
@@ -44,7 +46,7 @@ def _labels(account) -> list[dict]:
 
 @router.get("/{uid}", response={200: AccountOut, **errors(404)}, summary="账号详情（证件号码仅脱敏）")
 @require_scope("accounts:read")
-def get_account(request, uid: str):
+def get_account(request, uid: Uid):
     account = selectors.account_with_labels(uid=_uid(uid))
     return {
         **{f: getattr(account, f) for f in (
@@ -63,7 +65,7 @@ def get_account(request, uid: str):
 
 @router.get("/{uid}/public-profile", response={200: PublicProfileOut, **errors(404)}, summary="主页展示信息：IP属地、资质标识、公众账号信息")
 @require_scope("accounts:read")
-def public_profile(request, uid: str):
+def public_profile(request, uid: Uid):
     account = selectors.account_with_labels(uid=_uid(uid))
     location = account.ip_location or "未知"
     public_block = None
@@ -82,7 +84,7 @@ def public_profile(request, uid: str):
 
 @router.post("/{uid}/activity", response={200: ActivityOut, **errors(404, body=True)}, summary="上报最近活动 IP（只保存归属地）")
 @require_scope("accounts:write")
-def record_activity(request, uid: str, payload: ActivityIn):
+def record_activity(request, uid: Uid, payload: ActivityIn):
     import ipaddress
 
     try:
@@ -104,7 +106,7 @@ def record_activity(request, uid: str, payload: ActivityIn):
 
 @router.post("/{uid}/qualifications", response={201: CreatedOut, **errors(404, 409, body=True)}, summary="提交资质材料（Art 11）")
 @require_scope("accounts:write")
-def submit_qualification(request, uid: str, payload: QualificationIn):
+def submit_qualification(request, uid: Uid, payload: QualificationIn):
     account = selectors.account_get(uid=_uid(uid))
     evidence = None
     if payload.evidence_b64:
@@ -121,7 +123,7 @@ def submit_qualification(request, uid: str, payload: QualificationIn):
 
 @router.post("/{uid}/org-certifications", response={201: CreatedOut, **errors(404, 409, body=True)}, summary="提交机构认证申请")
 @require_scope("accounts:write")
-def submit_org_certification(request, uid: str, payload: OrgCertificationIn):
+def submit_org_certification(request, uid: Uid, payload: OrgCertificationIn):
     from django.core.exceptions import ValidationError
     from django.core.validators import EmailValidator, URLValidator
 
