@@ -18,7 +18,9 @@ class StrictSchema(Schema):
 
 
 class ActivityIn(StrictSchema):
-    ip: Annotated[str, StringConstraints(min_length=1, max_length=64)] = Field(description="最近一次发帖/评论等活动的 IP；只保存归属地")
+    ip: Annotated[str, StringConstraints(min_length=1, max_length=64)] = Field(
+        description="最近一次发帖/评论等活动的 IP；只保存归属地",
+        json_schema_extra={"anyOf": [{"format": "ipv4"}, {"format": "ipv6"}]})
     at: dt.datetime | None = Field(default=None, description="活动时间（ISO 8601，带时区）")
 
 
