@@ -5,11 +5,15 @@ from moderation.choices import CaseReason
 
 
 def on_qualification_submitted(sender, *, actor, obj, **kwargs) -> None:
-    from moderation.services.cases import case_open
+    from moderation.services.cases import QUALIFICATION_RULE, case_open
 
+    # One finding per domain (its rule names the domain): a qualification in a second domain joins
+    # the account's open qualification case as a finding of its own, and deciding the case decides
+    # every qualification it lists (issue 11: it used to replace the first, left pending for ever).
     case_open(actor=actor, account=obj.account, reason=CaseReason.QUALIFICATION, source=f"qualification:{obj.pk}",
               qualification=obj, requires_supervisor=True, findings=[{
-                  "article": "11", "rule": "qualification_submitted", "field": "qualification", "span": [0, 0],
+                  "article": "11", "rule": f"{QUALIFICATION_RULE}.{obj.domain}", "field": "qualification",
+                  "span": [0, 0],
                   "matched": obj.document_name, "term": obj.domain, "evasion": [], "severity": "review",
                   "explanation": f"提交{obj.get_domain_display()}资质：{obj.document_name}（{obj.issuer}）"}])
 

@@ -204,3 +204,17 @@ def test_migrations_resolve_existing_duplicates():
     assert ReviewCase.objects.get(pk=made["cert_case"]).org_certification_id == made["certs"][-1]
     statuses = dict(Submission.objects.values_list("pk", "status"))
     assert [statuses[pk] for pk in made["subs"]] == ["superseded", "superseded", "pending"]
+
+
+@pytest.mark.parametrize("decision", ["approve", "reject"])
+def test_qualifications_in_two_domains_share_a_case_that_decides_both(api, org, supervisor, decision):
+    """A second domain joins the open qualification case as its own finding, and the decision
+    covers both (issue 11: it re-pointed the case, and the first stayed pending for ever)."""
+    first = post(api, "/api/v1/accounts/o1/qualifications", QUALIFICATION).json()
+    second = post(api, "/api/v1/accounts/o1/qualifications", {**QUALIFICATION, "domain": "education"}).json()
+    case = ReviewCase.objects.get(subject_uid="o1", reason="qualification")
+    assert sorted(f["term"] for f in case.findings) == ["education", "medical"]
+    services.case_decide(actor=supervisor, case=case, decision=decision, articles=["11"], reason="材料核验")
+    statuses = {q.pk: q.status for q in Qualification.objects.all()}
+    expected = "approved" if decision == "approve" else "rejected"
+    assert statuses == {first["id"]: expected, second["id"]: expected}

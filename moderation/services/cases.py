@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.choices import ReviewStatus
-from accounts.models import Account
+from accounts.models import Account, Qualification
 from accounts.services import (
     QualificationInput,
     org_certification_decide,
@@ -397,10 +397,26 @@ def _mark_decided(actor, case: ReviewCase, decision: CaseDecision, articles: lis
                 "measure": (measure or {}).get("kind"), "label_domain": label_domain})
 
 
+# The rule of a qualification's finding on its case, followed by ".<domain>" (moderation.hooks).
+QUALIFICATION_RULE = "qualification_submitted"
+
+
+def _listed_qualifications(case) -> list:
+    """The pending qualifications a case decides: the one it points at and every other one of the
+    account whose domain it lists as a finding (``moderation.hooks``: one finding per domain)."""
+    prefix = f"{QUALIFICATION_RULE}."
+    domains = {f["rule"][len(prefix):] for f in case.findings if str(f.get("rule", "")).startswith(prefix)}
+    listed = Qualification.objects.filter(account_id=case.qualification.account_id, status=ReviewStatus.PENDING,
+                                          domain__in=domains | {case.qualification.domain})
+    return list(listed.order_by("id"))
+
+
 def _decide_qualification(actor, case, approve, reason):
-    q = case.qualification
-    if q.status != ReviewStatus.PENDING:
-        return
+    for q in _listed_qualifications(case):
+        _decide_one_qualification(actor, case, q, approve, reason)
+
+
+def _decide_one_qualification(actor, case, q, approve, reason):
     qualification_decide(actor=actor, qualification=q, status=ReviewStatus.APPROVED if approve else ReviewStatus.REJECTED,
                          note=reason)
     notice_create(account=case.account, kind="qualification_decided",
