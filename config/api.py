@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from accounts.api import router as accounts_router
+from appeals.api import router as appeals_router
 from complaints.api import router as complaints_router
 from core.apiauth import TokenAuth
 from core.errors import ServiceError
@@ -95,3 +96,4 @@ api.add_router("/v1/accounts", accounts_router)
 api.add_router("/v1/complaints", complaints_router)
 api.add_router("/v1/submissions", submissions_router)
 api.add_router("/v1/notices", notices_router)
+api.add_router("/v1/appeals", appeals_router)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("complaints/public/captcha/", include("captcha.urls")),
     path("complaints/", include("complaints.urls")),
     path("moderation/", include("moderation.urls")),
+    path("appeals/", include("appeals.urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

@@ -104,6 +104,7 @@ class NoticeKind(models.TextChoices):
     MEASURE_LIFTED = "measure_lifted", _("处置措施解除")
     QUALIFICATION_DECIDED = "qualification_decided", _("资质审核结果")
     CERTIFICATION_DECIDED = "certification_decided", _("机构认证结果")
+    APPEAL_DECIDED = "appeal_decided", _("申诉处理结果")
 
 
 class DeliveryStatus(models.TextChoices):

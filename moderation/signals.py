@@ -8,3 +8,9 @@ from django.dispatch import Signal
 
 # kwargs: case (the decided ReviewCase), actor
 case_decided = Signal()
+
+# kwargs: notice (a Notice being created, saved, its payload not yet written). A receiver returns
+# a dict of extra payload keys (e.g. appeals' signed link) and may include "body_lines", lines
+# appended to the notice's body. Apps above moderation use it to add to notices without
+# moderation importing them.
+notice_building = Signal()

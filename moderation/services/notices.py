@@ -10,7 +10,7 @@ import datetime as dt
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from moderation import webhooks
+from moderation import signals, webhooks
 from moderation.choices import MeasureKind, NoticeKind
 from moderation.models import Measure, Notice
 
@@ -44,9 +44,24 @@ def notice_create(*, kind: str, title: str, body: str, account=None, account_uid
         "case_id": getattr(case, "pk", None), "measure_id": getattr(measure, "pk", None),
         "submission_id": getattr(submission, "pk", None), "created_at": notice.created_at.isoformat(),
     }
+    _extras(notice)
     webhooks.notice_created(notice)
-    notice.save(update_fields=["payload", "delivery_status", "webhook_event"])
+    notice.save(update_fields=["payload", "body", "delivery_status", "webhook_event"])
     return notice
+
+
+def _extras(notice: Notice) -> None:
+    """What apps above moderation add to a notice (``signals.notice_building``): payload keys and
+    body lines, such as the signed link to file an appeal."""
+    for _receiver, extra in signals.notice_building.send(sender=Notice, notice=notice):
+        if not extra:
+            continue
+        extra = dict(extra)
+        lines = extra.pop("body_lines", ())
+        if lines:
+            notice.body = "\n".join([notice.body, *lines])
+            notice.payload["body"] = notice.body
+        notice.payload.update(extra)
 
 
 def notice_for_measure(measure: Measure) -> Notice:

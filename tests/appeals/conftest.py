@@ -1,0 +1,24 @@
+import io
+
+import pytest
+from PIL import Image
+
+from moderation.services.measures import measure_apply
+
+
+@pytest.fixture
+def png():
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 10, 10)).save(out, format="PNG")
+    return out.getvalue()
+
+
+@pytest.fixture
+def holder(make_account):
+    return make_account(uid="holder1", name="旅行摄影小王")
+
+
+@pytest.fixture
+def suspended(holder, moderator):
+    """A suspension issued by ``moderator`` (credit 100 → 80 with the default penalty)."""
+    return measure_apply(actor=moderator, account=holder, kind="suspend", legal_basis=["8.7"], reason="简介夸大其词")
