@@ -15,7 +15,7 @@ from appeals.api import router as appeals_router
 from complaints.api import router as complaints_router
 from core.apiauth import TokenAuth
 from core.errors import ServiceError
-from moderation.api import notices_router
+from moderation.api import credit_router, notices_router
 from moderation.api import router as submissions_router
 from moderation.services.pipeline import PausedError
 
@@ -93,6 +93,7 @@ def api_not_found(request, *args, **kwargs):
 
 
 api.add_router("/v1/accounts", accounts_router)
+api.add_router("/v1/accounts", credit_router)
 api.add_router("/v1/complaints", complaints_router)
 api.add_router("/v1/submissions", submissions_router)
 api.add_router("/v1/notices", notices_router)

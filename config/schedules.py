@@ -18,3 +18,6 @@ register(run_job, queue_name="default", args=("core.webhooks.jobs.sweep",), inte
 register(run_job, queue_name="low", args=("reports.jobs.expire_exports",), cron="17 * * * *", name="expire_exports")
 register(run_job, queue_name="low", args=("complaints.jobs.purge_expired_captchas",), cron="17 * * * *",
          name="complaints_purge_expired_captchas")
+# Credit recovery for clean periods (Art 18), 02:30 Beijing time.
+register(run_job, queue_name="low", args=("moderation.jobs.credit_recover",), cron="30 18 * * *",
+         name="credit_recover")

@@ -11,7 +11,7 @@ from core.apiauth import require_scope
 from core.apierrors import errors
 from core.errors import ServiceError
 from moderation.models import Notice, Submission
-from moderation.schemas import NoticePage, SubmissionIn, SubmissionOut
+from moderation.schemas import CreditOut, NoticePage, SubmissionIn, SubmissionOut
 from moderation.services import pipeline
 
 router = Router(tags=["submissions"])
@@ -70,3 +70,37 @@ def list_notices(request, filters: Query[NoticeQuery]):
 
 
 
+
+
+credit_router = Router(tags=["accounts"])
+
+
+class CreditQuery(Schema):
+    before_id: int | None = Field(None, ge=1, description="只返回 id 小于此值的记录（翻页）")
+    limit: int = Field(50, ge=1, le=200)
+
+
+@credit_router.get("/{uid}/credit", response=CreditOut, summary="账号信用分、等级与信用记录（第十八条，分页）")
+@require_scope("accounts:read")
+def account_credit(request, uid: str, filters: Query[CreditQuery]):
+    from accounts.models import Account
+    from moderation import credit_policy
+    from moderation.models import CreditEvent
+
+    account = Account.objects.filter(uid=uid[:64]).only("id", "uid", "credit_score").first()
+    if account is None:
+        raise ServiceError(_("账号不存在"), field="uid", code="not_found", status=404)
+    qs = CreditEvent.objects.filter(account=account).order_by("-id")
+    if filters.before_id:
+        qs = qs.filter(id__lt=filters.before_id)
+    events = list(qs[: filters.limit])
+    policy = credit_policy.current()
+    band = policy.band(account.credit_score)
+    return {
+        "uid": account.uid, "score": account.credit_score, "band": band, "band_label": credit_policy.band_label(band),
+        "consequences": policy.consequences(account.credit_score), "policy_version": policy.version,
+        "ledger": [{"id": e.pk, "delta": e.delta, "score_after": e.score_after, "code": e.code,
+                    "explanation": e.reason, "measure_id": e.measure_id, "policy_version": e.policy_version,
+                    "created_at": e.created_at} for e in events],
+        "next_before_id": events[-1].pk if len(events) == filters.limit else None,
+    }

@@ -10,11 +10,12 @@ SUPERVISOR_PERMISSIONS = [
     *MODERATOR_PERMISSIONS, "moderation.decide_strict_case", "moderation.reassign_case", "moderation.approve_measure",
     "moderation.manage_pause", "moderation.add_pauseswitch", "moderation.add_ruleterm", "moderation.change_ruleterm",
     "moderation.add_reasontemplate", "moderation.change_reasontemplate", "moderation.view_creditevent",
+    "moderation.view_creditpolicy", "moderation.publish_creditpolicy",
 ]
 AUDITOR_PERMISSIONS = [
     "moderation.view_reviewcase", "moderation.view_measure", "moderation.view_submission", "moderation.view_notice",
     "moderation.view_casenote", "moderation.view_pauseswitch", "moderation.view_ruleterm",
-    "moderation.view_reasontemplate", "moderation.view_creditevent",
+    "moderation.view_reasontemplate", "moderation.view_creditevent", "moderation.view_creditpolicy",
 ]
 
 
@@ -27,7 +28,8 @@ class ModerationConfig(AppConfig):
         from core import registry, roles, rules_engine
         from core.webhooks.signals import delivery_changed
         from moderation import demo, events, exports, hooks, signals, webhooks
-        from moderation.services import rule_terms
+        from moderation.services import credit, rule_terms
+        from moderation.views import credit as credit_views
         from moderation.views import measures as measure_views
         from moderation.views import panels
 
@@ -60,3 +62,7 @@ class ModerationConfig(AppConfig):
                                        panels.pending_approvals_panel), start=20):
             registry.register_dashboard_panel(panel, order=order)
         registry.register_account_panel(measure_views.account_measures_panel, order=20)
+        # Art 18: the ledger on the account page; a score falling into a low band proposes a restrict.
+        registry.register_account_panel(credit_views.account_credit_panel, order=25)
+        registry.register_nav("moderation:credit_policy", _("信用评价"), "moderation.view_creditevent", order=55)
+        signals.credit_changed.connect(credit.on_credit_changed, dispatch_uid="moderation.credit_changed")

@@ -38,6 +38,7 @@ class CaseReason(models.TextChoices):
     ORG_CERTIFICATION = "org_certification", _("机构认证")
     COMPLAINT = "complaint", _("投诉举报")
     RECHECK = "recheck", _("存量复核")
+    CREDIT = "credit", _("信用等级")
 
 
 class CaseStatus(models.TextChoices):

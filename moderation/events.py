@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 EVENT_LABELS = {
     "case.claim_expired": _("领取超时，工单退回"),
+    "credit.recovered": _("无违规期间恢复信用分"),
+    "credit_policy.published": _("发布信用评价政策"),
     "case.claimed": _("领取工单"),
     "case.closed": _("关闭工单"),
     "case.decided": _("作出决定"),
@@ -33,6 +35,7 @@ EVENT_LABELS = {
 # Prefixes the audit log offers as "every event of a kind".
 EVENT_GROUPS = {
     "case.": _("审核工单"),
+    "credit": _("信用评价"),
     "measure.": _("处置措施"),
     "pause.": _("暂停开关"),
     "rule_term.": _("规则词条"),

@@ -26,3 +26,12 @@ def sweep() -> dict:
             errors.append(f"{result['errors']} measures could not be processed")
         counts["claims_released"] += services.release_expired_claims()
         return dict(counts)
+
+
+def credit_recover() -> dict:
+    """Daily (config/schedules.py): credit points for clean periods (Art 18), as ledger events."""
+    from moderation.services.credit import credit_recover as recover
+
+    with job_run("credit_recover") as (counts, _errors):
+        counts["recovered"] += recover()["recovered"]
+        return dict(counts)

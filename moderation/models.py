@@ -245,10 +245,14 @@ class CreditEvent(models.Model):
     score_after = models.SmallIntegerField()
     reason = models.CharField(max_length=200)
     measure = models.ForeignKey(Measure, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # What kind of event it was (credit_policy.EVENT_CODES) and under which policy version.
+    code = models.CharField(max_length=24, blank=True)
+    policy_version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-id"]
+        indexes = [models.Index(fields=["account", "id"], name="credit_event_account_idx")]
 
     def __str__(self) -> str:
         return f"{self.account_id} {self.delta:+d}"
@@ -340,3 +344,25 @@ class RuleSetVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.counter)
+
+
+class CreditPolicy(models.Model):
+    """A published version of the credit scoring policy (Art 18 信用管理): which events move the
+    score by how much, the bands and what each band changes. Never edited after publishing; the
+    newest version is in force. Without any row the defaults in ``moderation.credit_policy`` apply
+    (version 0)."""
+
+    version = models.PositiveIntegerField(_("版本"), unique=True)
+    rules = models.JSONField(_("规则"))
+    summary = models.TextField(_("变更说明"), max_length=2000)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    published_at = models.DateTimeField(_("发布时间"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = _("信用评价政策")
+        verbose_name_plural = _("信用评价政策")
+        permissions = [("publish_creditpolicy", _("发布信用评价政策"))]
+
+    def __str__(self) -> str:
+        return f"v{self.version}"

@@ -114,6 +114,7 @@ class SubmissionOut(Schema):
     reasons: list[ReasonOut]
     findings: list[FindingOut]
     replayed: bool = False
+    credit_changed: bool = Field(False, description="the account's credit band turned an allow into a review (Art 18)")
 
 
 class NoticeOut(Schema):
@@ -135,3 +136,25 @@ class NoticeOut(Schema):
 class NoticePage(Schema):
     items: list[NoticeOut]
     next_after_id: int | None
+
+
+class CreditEventOut(Schema):
+    id: int
+    delta: int
+    score_after: int
+    code: str
+    explanation: str
+    measure_id: int | None
+    policy_version: int
+    created_at: dt.datetime
+
+
+class CreditOut(Schema):
+    uid: str
+    score: int
+    band: str
+    band_label: str
+    consequences: list[str]
+    policy_version: int
+    ledger: list[CreditEventOut]
+    next_before_id: int | None = Field(None, description="pass as before_id for the next (older) page")

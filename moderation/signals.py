@@ -14,3 +14,7 @@ case_decided = Signal()
 # appended to the notice's body. Apps above moderation use it to add to notices without
 # moderation importing them.
 notice_building = Signal()
+
+# kwargs: account, before, after (scores), event (the CreditEvent), actor. Sent inside the
+# transaction that moved the score; services/credit.py applies the band's consequences.
+credit_changed = Signal()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from moderation.views import cases, controls, measures, submissions
+from moderation.views import cases, controls, credit, measures, submissions
 
 app_name = "moderation"
 
@@ -33,4 +33,8 @@ urlpatterns = [
     path("rules/reasons/", controls.reason_list, name="reason_list"),
     path("rules/reasons/new/", controls.reason_new, name="reason_new"),
     path("rules/reasons/<int:pk>/edit/", controls.reason_edit, name="reason_edit"),
+    path("credit/policy/", credit.credit_policy_page, name="credit_policy"),
+    path("credit/policy/publish/", credit.credit_policy_publish_view, name="credit_policy_publish"),
+    # public (no login; /moderation/public/ is in settings.PUBLIC_PATH_PREFIXES)
+    path("public/credit-policy/", credit.credit_policy_public, name="credit_policy_public"),
 ]

@@ -16,12 +16,12 @@ from django.utils.translation import gettext as _
 from accounts.choices import AccountStatus
 from accounts.models import Account, IdentityVerification
 from core.audit import actor_label_for, record
-from moderation import conf, webhooks
+from moderation import conf, credit_policy, signals, webhooks
 from moderation.choices import FOUR_EYES_KINDS, MeasureKind, MeasureState, RestrictFunction
 from moderation.models import BlockedIdentity, CreditEvent, Measure
 from moderation.services.errors import ModerationError
 
-ARTICLE_CODES = {"7", "8.1", "8.2", "8.3", "8.4", "8.5", "8.6", "8.7", "8.8", "10.2", "10.3", "11", "15", "17"}
+ARTICLE_CODES = {"7", "8.1", "8.2", "8.3", "8.4", "8.5", "8.6", "8.7", "8.8", "10.2", "10.3", "11", "15", "17", "18"}
 
 _STATUS_FOR_KIND = {
     MeasureKind.BAN_REREGISTRATION: AccountStatus.BANNED,
@@ -62,14 +62,29 @@ def account_status_recompute(account: Account, *, actor=None) -> str:
     return status
 
 
-def _credit(account: Account, delta: int, reason: str, measure: Measure | None) -> None:
+def credit_record(account: Account, delta: int, reason: str, measure: Measure | None, *, code: str = "measure",
+                  actor=None) -> CreditEvent | None:
+    """Move the credit score and write its ledger event (Art 18), inside the caller's transaction.
+    The score stays within [0, 1000]; ``credit_check`` recomputes it from the ledger the same way.
+    Sends ``signals.credit_changed`` so the band's consequences follow (services/credit.py)."""
     if not delta:
-        return
+        return None
     locked = Account.objects.select_for_update().only("id", "credit_score").get(pk=account.pk)
-    score = max(0, min(1000, locked.credit_score + delta))
+    before = locked.credit_score
+    score = max(0, min(1000, before + delta))
     Account.objects.filter(pk=account.pk).update(credit_score=score)
-    CreditEvent.objects.create(account=account, delta=delta, score_after=score, reason=reason[:200], measure=measure)
+    event = CreditEvent.objects.create(account=account, delta=delta, score_after=score, reason=reason[:200],
+                                       measure=measure, code=code, policy_version=credit_policy.current().version)
     account.credit_score = score
+    signals.credit_changed.send(sender=CreditEvent, account=account, before=before, after=score, event=event,
+                                actor=actor)
+    return event
+
+
+def _penalty_taken(measure: Measure) -> int:
+    """The points the measure took when it took effect (whatever the policy says today)."""
+    taken = CreditEvent.objects.filter(measure=measure, delta__lt=0).values_list("delta", flat=True).first()
+    return -taken if taken is not None else credit_policy.current().penalty(measure.kind)
 
 
 def _activate(measure: Measure, actor) -> None:
@@ -84,8 +99,8 @@ def _activate(measure: Measure, actor) -> None:
         identities = IdentityVerification.objects.filter(account=account).values_list("method", "number_hash")
         BlockedIdentity.objects.bulk_create(
             [BlockedIdentity(method=m, number_hash=h, measure=measure) for m, h in identities], ignore_conflicts=True)
-    _credit(account, -conf.get("credit_penalty").get(measure.kind, 0), f"{measure.get_kind_display()}：{measure.reason}",
-            measure)
+    credit_record(account, -credit_policy.current().penalty(measure.kind),
+                  f"{measure.get_kind_display()}：{measure.reason}", measure, actor=actor)
     account_status_recompute(account, actor=actor)
     webhooks.measure_applied(measure)
     notice_for_measure(measure)
@@ -203,8 +218,8 @@ def measure_lift(*, actor, measure: Measure, reason: str, end_state: str = Measu
     if measure.kind == MeasureKind.BAN_REREGISTRATION:
         BlockedIdentity.objects.filter(measure=measure, lifted_at__isnull=True).update(lifted_at=now)
     if reversal:
-        _credit(measure.account, conf.get("credit_penalty").get(measure.kind, 0), f"撤销{measure.get_kind_display()}：{reason}",
-                lift)
+        credit_record(measure.account, _penalty_taken(measure), f"撤销{measure.get_kind_display()}：{reason}", lift,
+                      code="reversal", actor=actor)
     record("measure.lifted", actor=actor, subject=measure.account,
            new={"measure_id": measure.pk, "lift_id": lift.pk, "end_state": end_state, "reason": reason,
                 "reversal": reversal})

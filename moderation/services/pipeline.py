@@ -35,6 +35,7 @@ from moderation.choices import (
 )
 from moderation.models import Measure, Submission
 from moderation.services.cases import case_open
+from moderation.services.credit import credit_changed_outcome, credit_findings
 from moderation.services.errors import ModerationError
 from moderation.services.pauses import active_pause_cached
 from moderation.services.submissions import submission_apply_to_account
@@ -146,6 +147,7 @@ def _response(submission: Submission) -> dict:
         "case_id": submission.case_id, "ruleset": submission.ruleset,
         "articles": list(dict.fromkeys(f["article"] for f in submission.findings)),
         "reasons": reasons, "findings": submission.findings,
+        "credit_changed": credit_changed_outcome(submission.findings, submission.decision),
     }
 
 
@@ -273,6 +275,7 @@ def _verify(*, client, data: SubmissionInput, digest: str, account: Account | No
                             "cover": data.cover[0] if data.cover else None}, context)
     findings += [f.to_dict() for f in verdict.findings]
     findings += _open_measure_findings(account)
+    findings += credit_findings(account)  # Art 18: a low band sends an allow to review
     decision = max((f["severity"] for f in findings), key=lambda s: DECISION_RANK.get(s, 0), default=Decision.ALLOW)
     if decision not in DECISION_RANK:
         decision = Decision.ALLOW
