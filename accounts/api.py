@@ -7,9 +7,12 @@ from django.utils.translation import gettext as _
 from ninja import Path, Router, Status
 
 from accounts import identity as identity_mod
-from accounts import selectors, services
+from accounts import rule_documents, selectors, services
 from accounts.choices import AccountKind, QualificationDomain
+from accounts.models import Account
 from accounts.schemas import (
+    AcceptancesIn,
+    AcceptancesOut,
     AccountOut,
     ActivityIn,
     ActivityOut,
@@ -150,3 +153,21 @@ def submit_org_certification(request, uid: Uid, payload: OrgCertificationIn):
             contact_email=payload.contact_email,
         )
     return Status(201, {"id": cert.pk, "status": cert.status})
+
+
+def _acceptances(account) -> list[dict]:
+    rows = account.rule_acceptances.select_related("version__document").order_by("version__document__kind",
+                                                                                "-version__version")
+    return [{"document": a.version.document.kind, "version": a.version.version, "accepted_at": a.accepted_at,
+             "source": a.source} for a in rows]
+
+
+@router.post("/{uid}/acceptances", response={201: AcceptancesOut}, summary="登记账号同意的平台规则版本（第六条）")
+@require_scope("accounts:write")
+def record_acceptances(request, uid: str, payload: AcceptancesIn):
+    account = Account.objects.filter(uid=_uid(uid)).first()
+    if account is None:
+        raise ServiceError(_("账号不存在"), field="uid", code="not_found", status=404)
+    versions = rule_documents.resolve([rule_documents.RuleRef(r.document, r.version) for r in payload.accepted_rules])
+    made = rule_documents.rule_accept(actor=request.auth, account=account, versions=versions, source="api")
+    return Status(201, {"uid": account.uid, "recorded": len(made), "acceptances": _acceptances(account)})

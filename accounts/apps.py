@@ -5,11 +5,12 @@ ACCOUNT_VIEW = [
     "accounts.view_account", "accounts.view_accountinfoversion", "accounts.view_identityverification",
     "accounts.view_qualification", "accounts.view_orgcertification",
 ]
+RULES_VIEW = ["accounts.view_ruledocumentversion", "accounts.view_ruleacceptance"]
 PERMISSIONS = {
     "moderator": ACCOUNT_VIEW,
-    "supervisor": [*ACCOUNT_VIEW, "accounts.reveal_identity", "accounts.change_qualification",
-                   "accounts.change_orgcertification"],
-    "auditor": ACCOUNT_VIEW,
+    "supervisor": [*ACCOUNT_VIEW, *RULES_VIEW, "accounts.reveal_identity", "accounts.change_qualification",
+                   "accounts.change_orgcertification", "accounts.publish_ruledocumentversion"],
+    "auditor": [*ACCOUNT_VIEW, *RULES_VIEW],
 }
 
 
@@ -18,7 +19,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账号")
 
     def ready(self):
-        from accounts import events, exports, panels
+        from accounts import demo_rules, events, exports, panels, rule_views
         from core import registry
 
         registry.register_nav("accounts:account_list", _("账号"), "accounts.view_account", order=10)
@@ -34,3 +35,7 @@ class AccountsConfig(AppConfig):
         registry.register_dashboard_panel(panels.pending_qualifications_panel, order=11)
         registry.register_dashboard_panel(panels.pending_certifications_panel, order=12)
         exports.register()
+        # Art 6: published rules and who accepted them.
+        registry.register_nav("accounts:rules_manage", _("平台规则"), "accounts.view_ruledocumentversion", order=90)
+        registry.register_account_panel(rule_views.account_rules_panel, order=15)
+        registry.register_seed_hook(demo_rules.seed, order=15)

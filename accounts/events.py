@@ -17,6 +17,10 @@ EVENT_LABELS = {
     "org_certification.submitted": _("提交机构认证"),
     "qualification.decided": _("资质认证决定"),
     "qualification.submitted": _("提交资质认证"),
+    "rule.accepted": _("同意平台规则"),
+    "rule_version.drafted": _("编写平台规则草稿"),
+    "rule_version.edited": _("修改平台规则草稿"),
+    "rule_version.published": _("发布平台规则"),
 }
 
 # Prefixes the audit log offers as "every event of a kind".
@@ -26,4 +30,5 @@ EVENT_GROUPS = {
     "qualification.": _("资质认证"),
     "org_certification.": _("机构认证"),
     "accounts.": _("批量导入与演示数据"),
+    "rule": _("平台规则"),
 }

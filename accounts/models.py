@@ -248,3 +248,79 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"import {self.path}"
+
+
+class RuleDocument(models.Model):
+    """One of the platform's published documents (Art 6): 账号管理规则, 平台公约, 服务协议."""
+
+    class Kind(models.TextChoices):
+        ACCOUNT_RULES = "account_rules", _("账号管理规则")
+        CONVENTION = "convention", _("平台公约")
+        SERVICE_AGREEMENT = "service_agreement", _("服务协议")
+
+    kind = models.CharField(_("文件"), max_length=20, choices=Kind.choices, unique=True)
+
+    class Meta:
+        ordering = ["kind"]
+        verbose_name = _("平台规则文件")
+        verbose_name_plural = _("平台规则文件")
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class RuleDocumentVersion(models.Model):
+    """A version of a rule document: Markdown (rendered and sanitised when published), an
+    effective date and a change summary. A draft may be edited; a published version never is
+    (``save()`` refuses, the services refuse first)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        PUBLISHED = "published", _("已发布")
+
+    document = models.ForeignKey(RuleDocument, on_delete=models.PROTECT, related_name="versions")
+    version = models.PositiveIntegerField(_("版本"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    body = models.TextField(_("正文（Markdown）"), max_length=200_000)
+    body_html = models.TextField(blank=True, help_text="rendered and sanitised when published")
+    summary = models.TextField(_("变更说明"), max_length=2000)
+    effective_at = models.DateTimeField(_("生效时间"))
+    requires_acceptance = models.BooleanField(_("需重新同意"), default=False)
+    acceptance_days = models.PositiveSmallIntegerField(_("同意期限（天）"), default=30)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["document", "-version"]
+        verbose_name = _("平台规则版本")
+        verbose_name_plural = _("平台规则版本")
+        constraints = [models.UniqueConstraint(fields=["document", "version"], name="uniq_rule_document_version")]
+        permissions = [("publish_ruledocumentversion", _("发布平台规则"))]
+
+    def __str__(self) -> str:
+        return f"{self.document} v{self.version}"
+
+    def save(self, *args, **kwargs):
+        if self.pk and type(self).objects.filter(pk=self.pk, status=self.Status.PUBLISHED).exists():
+            raise ValueError("a published rule version is never edited")
+        super().save(*args, **kwargs)
+
+
+class RuleAcceptance(models.Model):
+    """An account's acceptance of a rule version (Art 6 签订服务协议): at registration
+    (``accepted_rules``) or later through the API."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="rule_acceptances")
+    version = models.ForeignKey(RuleDocumentVersion, on_delete=models.PROTECT, related_name="acceptances")
+    accepted_at = models.DateTimeField(_("同意时间"), default=timezone.now)
+    source = models.CharField(max_length=20)
+    reference = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-accepted_at"]
+        constraints = [models.UniqueConstraint(fields=["account", "version"], name="uniq_rule_acceptance")]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} · {self.version}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from ninja import Schema
 from pydantic import ConfigDict, Field, StringConstraints
@@ -108,3 +108,25 @@ class PublicProfileOut(Schema):
     ip_location_label: str
     qualification_labels: list[QualificationLabel]
     public_account: PublicAccountBlock | None
+
+
+class RuleRefIn(StrictSchema):
+    document: Literal["account_rules", "convention", "service_agreement"]
+    version: int = Field(ge=1)
+
+
+class AcceptancesIn(StrictSchema):
+    accepted_rules: list[RuleRefIn] = Field(min_length=1, max_length=10)
+
+
+class AcceptanceOut(Schema):
+    document: str
+    version: int
+    accepted_at: dt.datetime
+    source: str
+
+
+class AcceptancesOut(Schema):
+    uid: str
+    recorded: int
+    acceptances: list[AcceptanceOut]

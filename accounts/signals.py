@@ -10,3 +10,6 @@ from django.dispatch import Signal
 qualification_submitted = Signal()
 # kwargs: actor, obj (the OrgCertification)
 org_certification_submitted = Signal()
+
+# kwargs: version (a RuleDocumentVersion just published), actor. Sent inside the transaction.
+rule_version_published = Signal()

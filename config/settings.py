@@ -210,7 +210,7 @@ CAPTCHA_LETTER_ROTATION = (-25, 25)  # legible to people; the alphabet has no lo
 # Public URL prefixes that need no login (Art 19: the complaint entrance is public); views can
 # also opt out one by one with django.contrib.auth.decorators.login_not_required.
 PUBLIC_PATH_PREFIXES = ("/healthz", "/static/", "/api/", "/login/", "/i18n/", "/complaints/public/", "/appeals/public/",
-                        "/moderation/public/", "/favicon.ico")
+                        "/moderation/public/", "/platform-rules/", "/favicon.ico")
 
 # Outbound webhooks (core/webhooks, docs/integration.md). Production accepts only https:// URLs;
 # URLs resolving to loopback, private, link-local, reserved or cloud-metadata addresses are refused

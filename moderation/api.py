@@ -6,6 +6,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from accounts import identity as identity_mod
+from accounts import rule_documents
 from accounts.services import decode_image
 from core.apiauth import require_scope
 from core.apierrors import errors
@@ -39,6 +40,8 @@ def submit(request, payload: SubmissionIn):
         idempotency_key=payload.idempotency_key, kind=payload.kind, uid=payload.uid, info=info,
         account_kind=payload.account_kind, is_public_account=payload.is_public_account, identity=identity,
         verified_org_name=payload.verified_org_name, **images,
+        accepted_rules=[v.pk for v in rule_documents.resolve(
+            [rule_documents.RuleRef(r.document, r.version) for r in getattr(payload, "accepted_rules", [])])],
     )
     submission, replayed = pipeline.submission_process(client=request.auth, data=data)
     return Status(200 if replayed else 201, {**submission.response, "replayed": replayed})

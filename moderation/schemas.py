@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from ninja import Schema
 from pydantic import ConfigDict, Field, StringConstraints
 
-from accounts.schemas import StrictSchema
+from accounts.schemas import RuleRefIn, StrictSchema
 
 Short = Annotated[str, StringConstraints(max_length=300)]
 
@@ -57,6 +57,8 @@ class RegistrationIn(_SubmissionFields):
     kind: Literal["registration"]
     info: RegistrationInfoIn
     identity: IdentityIn = Field(description="真实身份信息（第九条），注册必填")
+    accepted_rules: list[RuleRefIn] = Field(default_factory=list, max_length=10,
+                                            description="已发布规则版本中用户同意的（第六条），如服务协议第 2 版")
 
 
 def _something_to_change(schema: dict) -> None:

@@ -60,6 +60,8 @@ class SubmissionInput:
     avatar: tuple[bytes, str] | None = None
     cover: tuple[bytes, str] | None = None
     extra: dict = field(default_factory=dict)
+    # Art 6: ids of the published rule versions the user accepted when registering.
+    accepted_rules: list[int] = field(default_factory=list)
 
     def payload_hash(self) -> str:
         canonical = {
@@ -70,6 +72,8 @@ class SubmissionInput:
             "avatar": hashlib.sha256(self.avatar[0]).hexdigest() if self.avatar else None,
             "cover": hashlib.sha256(self.cover[0]).hexdigest() if self.cover else None,
         }
+        if self.accepted_rules:
+            canonical["accepted_rules"] = sorted(self.accepted_rules)
         return hashlib.sha256(json.dumps(canonical, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -352,7 +356,7 @@ def _new_submission(verified: _Verified) -> Submission:
         payload_hash=verified.digest, kind=data.kind, uid=data.uid, account=account, account_kind=verified.account_kind,
         is_public_account=bool(data.is_public_account if data.is_public_account is not None
                                else (account.is_public_account if account else False)),
-        info=data.info, context=verified.context, decision=verified.decision, findings=verified.findings,
+        info=data.info, context=_with_rules(verified.context, data), decision=verified.decision, findings=verified.findings,
         ruleset=verified.ruleset, status=SubmissionStatus.PENDING,
     )
     if identity is not None:
@@ -361,6 +365,11 @@ def _new_submission(verified: _Verified) -> Submission:
         submission.identity_masked = identity.masked
         submission.identity_details = {**identity.details, "org_class": identity.org_class}
     return submission
+
+
+def _with_rules(context: dict, data: SubmissionInput) -> dict:
+    """The stored context keeps the accepted rule versions, applied with the submission."""
+    return {**context, "accepted_rules": sorted(data.accepted_rules)} if data.accepted_rules else context
 
 
 def _store_images(submission: Submission, data: SubmissionInput, stored: list) -> None:

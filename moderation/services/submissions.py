@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from accounts import services as account_services
 from accounts.choices import InfoSource
 from accounts.identity import ValidatedIdentity
-from accounts.models import Account
+from accounts.models import Account, RuleDocumentVersion
+from accounts.rule_documents import rule_accept
 from core import crypto
 from core.audit import record
 from moderation.choices import NoticeKind, SubmissionKind, SubmissionStatus
@@ -65,8 +66,18 @@ def submission_apply_to_account(*, actor, submission: Submission, status: str,
         for each in identities:
             account_services.identity_add(actor=actor, account=account, identity=each)
         lift_corrections_after_passing_change(actor=actor, account=account)
+    _record_acceptances(submission, account)
     submission.account, submission.status, submission.decided_at = account, status, timezone.now()
     return account
+
+
+def _record_acceptances(submission: Submission, account: Account) -> None:
+    """Art 6: the rule versions the user accepted with this submission (the system records them)."""
+    ids = submission.context.get("accepted_rules") or []
+    if ids:
+        versions = list(RuleDocumentVersion.objects.filter(pk__in=ids).select_related("document"))
+        rule_accept(actor=None, account=account, versions=versions, source=submission.kind,
+                    reference=f"submission:{submission.pk}")
 
 
 @transaction.atomic
