@@ -34,7 +34,7 @@ def line_diff(old: str, new: str) -> list[tuple[str, str]]:
 @login_not_required
 def public_index(request):
     docs = [{"kind": k, "label": label, "current": rule_documents.in_force(k)} for k, label in RuleDocument.Kind.choices]
-    return render(request, "accounts/rules/public_index.html", {"title": _("平台规则"), "docs": docs})
+    return render(request, "accounts/platform_rules/public_index.html", {"title": _("平台规则"), "docs": docs})
 
 
 @login_not_required
@@ -47,7 +47,7 @@ def public_document(request, kind: str, version: int | None = None):
     if shown is None:
         raise Http404
     previous = next((v for v in versions if v.version < shown.version), None)
-    return render(request, "accounts/rules/public_document.html", {
+    return render(request, "accounts/platform_rules/public_document.html", {
         "title": RuleDocument.Kind(kind).label, "kind": kind, "shown": shown, "current": current,
         "versions": versions, "previous": previous,
         "diff": line_diff(previous.body, shown.body) if previous and request.GET.get("diff") else None})
@@ -76,7 +76,7 @@ def manage(request):
             return redirect("accounts:rules_version", pk=version.pk)
     versions = RuleDocumentVersion.objects.select_related("document", "published_by").order_by("document__kind",
                                                                                                 "-version")
-    return render(request, "accounts/rules/manage.html", {"title": _("平台规则"), "versions": versions, "form": form,
+    return render(request, "accounts/platform_rules/manage.html", {"title": _("平台规则"), "versions": versions, "form": form,
                                                           "can_publish": request.user.has_perm(
                                                               rule_documents.PUBLISH_PERMISSION)})
 
@@ -94,7 +94,7 @@ def version_detail(request, pk: int):
         return redirect("accounts:rules_version", pk=pk)
     preview = version.body_html or rule_documents.render_markdown(version.body)
     missing = list(rule_documents.accounts_missing(version)[:200])
-    return render(request, "accounts/rules/version.html", {
+    return render(request, "accounts/platform_rules/version.html", {
         "title": str(version), "version": version, "preview": preview, "missing": missing,
         "accepted": RuleAcceptance.objects.filter(version=version).count(),
         "can_publish": request.user.has_perm(rule_documents.PUBLISH_PERMISSION)})
@@ -103,4 +103,4 @@ def version_detail(request, pk: int):
 def account_rules_panel(request, account):
     """On the account page (core.registry): which rule versions the account accepted and when."""
     rows = list(account.rule_acceptances.select_related("version__document").order_by("-accepted_at"))
-    return {"template": "accounts/rules/account_panel.html", "acceptances": rows}
+    return {"template": "accounts/platform_rules/account_panel.html", "acceptances": rows}
