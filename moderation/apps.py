@@ -43,6 +43,8 @@ class ModerationConfig(AppConfig):
 
         account_signals.qualification_submitted.connect(
             hooks.on_qualification_submitted, dispatch_uid="moderation.on_qualification_submitted")
+        account_signals.rule_version_published.connect(
+            hooks.on_rule_version_published, dispatch_uid="moderation.on_rule_version_published")
         account_signals.org_certification_submitted.connect(
             hooks.on_org_certification_submitted, dispatch_uid="moderation.on_org_certification_submitted")
 

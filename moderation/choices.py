@@ -106,6 +106,7 @@ class NoticeKind(models.TextChoices):
     QUALIFICATION_DECIDED = "qualification_decided", _("资质审核结果")
     CERTIFICATION_DECIDED = "certification_decided", _("机构认证结果")
     APPEAL_DECIDED = "appeal_decided", _("申诉处理结果")
+    RULES_CHANGED = "rules_changed", _("平台规则更新")
 
 
 class DeliveryStatus(models.TextChoices):

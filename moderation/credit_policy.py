@@ -42,7 +42,7 @@ def default_rules() -> dict:
         "recovery": {"clean_days": 90, "points": 5},
         # lowest score of each band, best band first
         "bands": [["good", 90], ["fair", 70], ["poor", 50], ["bad", 0]],
-        "consequences": {"good": ["priority_boost"], "fair": [], "poor": ["review_allow"],
+        "consequences": {"good": [], "fair": [], "poor": ["review_allow"],
                          "bad": ["review_allow", "propose_restrict"]},
         "restrict_functions": [RestrictFunction.POST.value, RestrictFunction.COMMENT.value],
     }

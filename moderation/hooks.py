@@ -26,3 +26,12 @@ def on_org_certification_submitted(sender, *, actor, obj, **kwargs) -> None:
                   "article": "7", "rule": "org_certification_submitted", "field": "org_name", "span": [0, 0],
                   "matched": obj.full_name, "term": obj.uscc, "evasion": [], "severity": "review",
                   "explanation": f"机构认证申请：{obj.full_name}（{obj.get_org_class_display()}）"}])
+
+
+def on_rule_version_published(sender, *, version, actor=None, **kwargs) -> None:
+    """Art 6: a new version that requires acceptance is announced to every account, by a job after
+    commit (one notice per account; the platform asks the user to accept)."""
+    if version.requires_acceptance:
+        from core.jobs import enqueue
+
+        enqueue("moderation.jobs.rule_version_notices", version.pk, queue="low")

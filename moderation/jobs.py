@@ -35,3 +35,13 @@ def credit_recover() -> dict:
     with job_run("credit_recover") as (counts, _errors):
         counts["recovered"] += recover()["recovered"]
         return dict(counts)
+
+
+def rule_version_notices(version_id: int, batch: int = 500) -> dict:
+    """Notices of a rule version that requires acceptance, to every account that has not accepted
+    it (idempotent: an account that already has this notice is skipped)."""
+    from moderation.services.notices import notices_for_rule_version
+
+    with job_run("rule_version_notices") as (counts, _errors):
+        counts["notices"] += notices_for_rule_version(version_id=version_id, batch=batch)
+        return dict(counts)

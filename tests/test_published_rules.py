@@ -89,3 +89,22 @@ def test_acceptance_at_registration_and_later(supervisor, api, make_account, log
     staff = login(supervisor).get(f"/accounts/rules/{v2.pk}/")
     assert staff.status_code == 200
     assert RuleDocumentVersion.objects.filter(status="published").count() == 2
+
+
+def test_a_version_requiring_acceptance_notifies_accounts_and_notices_link_the_rules(
+        supervisor, moderator, make_account, django_capture_on_commit_callbacks):
+    from moderation.models import Notice
+    from moderation.services.measures import measure_apply
+    from moderation.services.notices import notices_for_rule_version
+
+    a, b = make_account(uid="n1"), make_account(uid="n2")
+    rules = _publish(supervisor, kind="account_rules", body="# 账号管理规则\n\n不得夹带联系方式。")
+    with django_capture_on_commit_callbacks(execute=True):
+        v = _publish(supervisor, body=BODY + "\n\n新增条款。", requires_acceptance=True)
+    assert Notice.objects.filter(kind="rules_changed").count() == 2
+    rd.rule_accept(actor=None, account=a, versions=[v], source="api")
+    assert notices_for_rule_version(version_id=v.pk) == 0  # told already; a rerun adds nothing
+    m = measure_apply(actor=moderator, account=b, kind="warning", legal_basis=["8.6"], reason="简介含联系方式")
+    notice = Notice.objects.get(measure=m)
+    assert notice.payload["rules"]["version"] == rules.version
+    assert "/platform-rules/account_rules/v1/" in notice.body

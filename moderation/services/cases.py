@@ -20,7 +20,7 @@ from accounts.services import (
 )
 from core.audit import record
 from core.fastinsert import insert
-from moderation import conf, signals
+from moderation import conf, credit_policy, signals
 from moderation.choices import (
     CASE_TRANSITIONS,
     OPEN_CASE_STATUSES,
@@ -31,7 +31,7 @@ from moderation.choices import (
 )
 from moderation.models import CaseNote, ReviewCase
 from moderation.services.errors import ModerationError
-from moderation.services.measures import measure_apply
+from moderation.services.measures import credit_record, measure_apply
 from moderation.services.notices import notice_create
 from moderation.services.submissions import submission_apply, submission_refuse
 
@@ -411,6 +411,15 @@ def _listed_qualifications(case) -> list:
     return list(listed.order_by("id"))
 
 
+def _credit_verified(account, what: str) -> None:
+    """Art 18: a verified qualification or certification adds the policy's points (up to its ceiling)."""
+    policy = credit_policy.current()
+    points = min(int(policy.rules["events"].get("qualification_verified", 0)),
+                 policy.rules["max"] - account.credit_score) if account is not None else 0
+    if points > 0:
+        credit_record(account, points, f"{what}通过核验", None, code="qualification_verified")
+
+
 def _decide_qualification(actor, case, approve, reason):
     for q in _listed_qualifications(case):
         _decide_one_qualification(actor, case, q, approve, reason)
@@ -419,6 +428,8 @@ def _decide_qualification(actor, case, approve, reason):
 def _decide_one_qualification(actor, case, q, approve, reason):
     qualification_decide(actor=actor, qualification=q, status=ReviewStatus.APPROVED if approve else ReviewStatus.REJECTED,
                          note=reason)
+    if approve:
+        _credit_verified(case.account, f"{q.get_domain_display()}资质")
     notice_create(account=case.account, kind="qualification_decided",
                   title="资质审核通过" if approve else "资质审核未通过",
                   body=(f"您提交的{q.get_domain_display()}资质（{q.document_name}）已审核通过，账号将展示相应标识。" if approve
@@ -430,6 +441,8 @@ def _decide_certification(actor, case, approve, reason):
     if case.org_certification.status != ReviewStatus.PENDING:
         return
     cert = org_certification_decide(actor=actor, certification=case.org_certification, approve=approve, reason=reason)
+    if approve:
+        _credit_verified(cert.account, "机构认证")
     notice_create(account=cert.account, kind="certification_decided",
                   title="机构认证通过" if approve else "机构认证未通过",
                   body=(f"机构认证（{cert.full_name}）已通过。" if approve else f"机构认证（{cert.full_name}）未通过：{reason}"),

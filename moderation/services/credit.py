@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Account
 from core.audit import record
-from moderation import credit_policy
+from moderation import conf, credit_policy
 from moderation.choices import CaseReason, Decision, MeasureState, RestrictFunction
 from moderation.models import CreditEvent, CreditPolicy, Measure
 from moderation.services.cases import case_open
@@ -61,6 +61,13 @@ def credit_findings(account: Account | None) -> list[dict]:
         "band": band, "score": account.credit_score, "v": policy.version}
     return [{"article": "18", "rule": CREDIT_RULE, "field": "account", "span": [0, 0], "matched": "", "term": "",
              "evasion": [], "severity": Decision.REVIEW, "explanation": text}]
+
+
+def credit_priority(account: Account | None, reason: str) -> int | None:
+    """A band with ``priority_boost`` puts the account's review cases ahead (None: the default)."""
+    if account is None or "priority_boost" not in credit_policy.current().consequences(account.credit_score):
+        return None
+    return conf.get("priority").get(reason, 50) + 10
 
 
 def credit_changed_outcome(findings: list[dict], decision: str) -> bool:

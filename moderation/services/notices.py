@@ -44,10 +44,54 @@ def notice_create(*, kind: str, title: str, body: str, account=None, account_uid
         "case_id": getattr(case, "pk", None), "measure_id": getattr(measure, "pk", None),
         "submission_id": getattr(submission, "pk", None), "created_at": notice.created_at.isoformat(),
     }
+    _rules_link(notice)
     _extras(notice)
     webhooks.notice_created(notice)
     notice.save(update_fields=["payload", "body", "delivery_status", "webhook_event"])
     return notice
+
+
+def _rules_link(notice: Notice) -> None:
+    """Art 6: notices link to the account rules in force (the rules the measure or refusal applies)."""
+    from django.urls import reverse
+
+    from accounts.rule_documents import in_force
+
+    rules = in_force("account_rules")
+    if rules is None or notice.kind == NoticeKind.RULES_CHANGED:
+        return
+    url = reverse("platform_rules:version", args=["account_rules", rules.version])
+    notice.payload["rules"] = {"document": "account_rules", "version": rules.version, "url": url}
+    notice.body = f"{notice.body}\n平台账号管理规则（第 {rules.version} 版）：{url}"
+    notice.payload["body"] = notice.body
+
+
+def notices_for_rule_version(*, version_id: int, batch: int = 500) -> int:
+    """Tell every account that has not accepted a new rule version requiring acceptance (Art 6);
+    accounts already told about this version are skipped, so a rerun adds nothing."""
+    from django.db import transaction
+    from django.urls import reverse
+
+    from accounts.models import Account, RuleDocumentVersion
+
+    version = RuleDocumentVersion.objects.select_related("document").get(pk=version_id)
+    url = reverse("platform_rules:version", args=[version.document.kind, version.version])
+    told = Notice.objects.filter(kind=NoticeKind.RULES_CHANGED, payload__rule_version_id=version.pk)
+    pending = Account.objects.exclude(rule_acceptances__version=version).exclude(
+        uid__in=told.values("account_uid")).order_by("id")
+    made = 0
+    for account in pending.iterator(chunk_size=batch):
+        with transaction.atomic():
+            notice = notice_create(
+                account=account, kind=NoticeKind.RULES_CHANGED,
+                title=f"{version.document.get_kind_display()}已更新（第 {version.version} 版）",
+                body=(f"平台{version.document.get_kind_display()}第 {version.version} 版于 "
+                      f"{timezone.localtime(version.effective_at):%Y年%m月%d日} 起施行，请在 {version.acceptance_days} 天内阅读并同意。"
+                      f"变更说明：{version.summary}\n{url}"))
+            notice.payload["rule_version_id"] = version.pk
+            notice.save(update_fields=["payload"])
+        made += 1
+    return made
 
 
 def _extras(notice: Notice) -> None:

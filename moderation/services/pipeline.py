@@ -35,7 +35,7 @@ from moderation.choices import (
 )
 from moderation.models import Measure, Submission
 from moderation.services.cases import case_open
-from moderation.services.credit import credit_changed_outcome, credit_findings
+from moderation.services.credit import credit_changed_outcome, credit_findings, credit_priority
 from moderation.services.errors import ModerationError
 from moderation.services.pauses import active_pause_cached
 from moderation.services.submissions import submission_apply_to_account
@@ -399,4 +399,4 @@ def _act_on_decision(verified: _Verified, submission: Submission) -> None:
             CaseReason.REGISTRATION if data.kind == SubmissionKind.REGISTRATION else CaseReason.CHANGE)
         submission.case = case_open(actor=verified.client, reason=reason, source=f"submission:{submission.pk}",
                                     account=verified.account, subject_uid=data.uid, findings=verified.findings,
-                                    requires_supervisor=strict)
+                                    requires_supervisor=strict, priority=credit_priority(verified.account, reason))

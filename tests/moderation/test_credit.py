@@ -112,3 +112,32 @@ def test_credit_api_and_pages(api, make_account, moderator, supervisor, login):
     page = login(supervisor).get("/accounts/c7/").content.decode()
     assert 'data-testid="account-credit"' in page and "<polyline" in page
     assert login(supervisor).get("/moderation/credit/policy/").status_code == 200
+
+
+def test_a_good_band_can_put_reviews_first(supervisor, make_account, submit):
+    rules = credit_policy.default_rules()
+    rules["consequences"]["good"] = ["priority_boost"]
+    credit_policy_publish(actor=supervisor, rules=rules, summary="良好等级优先核验")
+    make_account(uid="c8", name="好好学习")
+    _status, body = submit("c8", {"name": "张医生说跑步", "bio": "三甲医院医生，分享跑步与健康"}, kind="change")
+    assert body["decision"] in ("review", "strict_review")
+    case = ReviewCase.objects.get(pk=body["case_id"])
+    from moderation import conf
+
+    assert case.priority == conf.get("priority")[case.reason] + 10
+
+
+def test_a_verified_qualification_adds_points_up_to_the_ceiling(make_account, supervisor):
+    from accounts.services import QualificationInput, qualification_submit
+    from moderation.services.cases import case_claim, case_decide
+
+    account = make_account(uid="c9")
+    _drop(account, 10)
+    q = qualification_submit(actor=None, account=account, data=QualificationInput(
+        domain="medical", document_name="医师执业证书", document_number="110000000001", issuer="卫健委"))
+    case = ReviewCase.objects.get(qualification=q)
+    case_claim(actor=supervisor, case=case)
+    case_decide(actor=supervisor, case=case, decision="approve", articles=["11"], reason="证书核验通过")
+    event = CreditEvent.objects.get(account=account, code="qualification_verified")
+    assert event.delta == 3 and Account.objects.get(pk=account.pk).credit_score == 93
+    assert credit_recompute() == []
