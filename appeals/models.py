@@ -30,7 +30,7 @@ class Appeal(models.Model):
     notice = models.ForeignKey("moderation.Notice", null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="+")
     # Snapshots for the figures: what was appealed and who decided it first.
-    subject_kind = models.CharField(_("申诉对象"), max_length=20)
+    subject_kind = models.CharField(_("申诉对象"), max_length=32)
     original_case = models.ForeignKey("moderation.ReviewCase", null=True, blank=True, on_delete=models.SET_NULL,
                                       related_name="appeals")
     original_decider = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

@@ -6,9 +6,11 @@ from collections import defaultdict
 
 from django.db.models import Count, F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from appeals.choices import OPEN_APPEAL_STATUSES, OVERTURNED, AppealOutcome, AppealStatus
 from appeals.models import Appeal
+from moderation.choices import MeasureKind
 
 
 def appeal_list(*, user, status: str = "open"):
@@ -30,6 +32,12 @@ def appeal_detail(*, pk: int) -> Appeal | None:
 def appeals_of_case(case) -> list[Appeal]:
     return list(Appeal.objects.filter(Q(original_case=case) | Q(measure__case=case))
                 .select_related("measure", "new_measure").distinct().order_by("-id"))
+
+
+def _kind_label(key: str) -> str:
+    if key in MeasureKind.values:
+        return str(MeasureKind(key).label)
+    return str(_("不予注册") if key.endswith("registration") else _("不予变更"))
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -64,7 +72,7 @@ def appeal_figures(*, since=None) -> dict:
         "by_outcome": by_outcome,
         "decided": total,
         "overturn_rate": _rate(by_outcome[AppealOutcome.LIFTED] + by_outcome[AppealOutcome.CHANGED], total),
-        "by_kind": sorted(({"key": k, "decided": d, "overturned": o, "rate": _rate(o, d)}
+        "by_kind": sorted(({"key": k, "label": _kind_label(k), "decided": d, "overturned": o, "rate": _rate(o, d)}
                            for k, (d, o) in kinds.items()), key=lambda r: r["key"]),
         "by_decider": sorted(({"key": k, "decided": d, "overturned": o, "rate": _rate(o, d)}
                               for k, (d, o) in deciders.items()), key=lambda r: (-(r["rate"] or 0), r["key"])),

@@ -258,5 +258,28 @@ def test_pages_and_figures(suspended, supervisor, auditor, moderator, login, dja
 
     f = appeal_figures()
     assert f["by_outcome"]["lifted"] == 1 and f["overturn_rate"] == 1.0 and f["on_time_rate"] == 1.0
-    assert f["by_kind"] == [{"key": "suspend", "decided": 1, "overturned": 1, "rate": 1.0}]
+    assert f["by_kind"] == [{"key": "suspend", "label": "暂停使用", "decided": 1, "overturned": 1, "rate": 1.0}]
     assert f["by_decider"][0]["key"] == "moderator"
+
+
+def test_a_refused_registration_lifted_on_appeal_is_applied(api, supervisor):
+    from moderation.models import Submission
+
+    body = {"idempotency_key": "appeal-reg-0001", "kind": "registration", "uid": "fresh1",
+            "info": {"name": "新华社快讯"}, "identity": {"method": "mobile", "number": "13800138222"}}
+    r = api.post("/api/v1/submissions", data=json.dumps(body), content_type="application/json")
+    assert r.json()["decision"] == "reject", r.content
+    submission = Submission.objects.get(uid="fresh1")
+    notice = Notice.objects.filter(submission=submission).first()
+    assert notice is None or "appeal_url" in notice.payload
+    r = api.post("/api/v1/appeals", data=json.dumps({"uid": "fresh1", "submission_id": submission.pk,
+                                                     "statement": "我们是新华社授权的账号，附授权书。"}),
+                 content_type="application/json")
+    assert r.status_code == 201, r.content
+    appeal = Appeal.objects.get()
+    with pytest.raises(ServiceError):
+        appeal_decide(actor=supervisor, appeal=appeal, outcome="changed", reason="变更", articles=["8.4"],
+                      new_kind="warning")
+    appeal_decide(actor=supervisor, appeal=appeal, outcome="lifted", reason="授权书属实", articles=["8.4"])
+    assert Account.objects.get(uid="fresh1").name == "新华社快讯"
+    assert Submission.objects.get(pk=submission.pk).status == "approved"

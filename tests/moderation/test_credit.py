@@ -34,6 +34,15 @@ def test_low_band_sends_an_allow_to_review_and_says_so(make_account, submit):
     assert Account.objects.get(pk=account.pk).bio == "分享读书笔记"  # the old information stays live
 
 
+
+def test_the_case_page_says_credit_changed_it(make_account, submit, moderator, login):
+    account = make_account(uid="c10", name="好好学习")
+    _drop(account, 35)
+    _status, body = submit("c10", {"bio": "分享读书心得"}, kind="change")
+    page = login(moderator).get(f"/moderation/cases/{body['case_id']}/").content.decode()
+    assert "信用等级" in page and "第十八条" in page
+
+
 def test_bad_band_proposes_a_restrict_for_a_person_to_decide(make_account):
     account = make_account(uid="c2")
     _drop(account, 40)  # 60: poor, nothing proposed
