@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -64,7 +65,7 @@ def appeal_detail(request, pk: int):
     status = 200
     if request.method == "POST":
         if not request.user.has_perm(DECIDE):
-            raise Http404
+            raise PermissionDenied
         if form.is_valid():
             d = form.cleaned_data
             try:
