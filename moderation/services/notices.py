@@ -121,7 +121,7 @@ def notice_for_measure(measure: Measure) -> Notice:
         lines.append(f"请于 {local(measure.expires_at):%Y年%m月%d日 %H:%M} 前修改账号信息并提交核验；逾期未改正的，将暂停使用账号。")
     elif measure.expires_at:
         lines.append(f"措施期限至 {local(measure.expires_at):%Y年%m月%d日 %H:%M}。")
-    lines.append("如有异议，可通过平台投诉举报渠道申诉。")
+    lines.append("如有异议，可在收到本通知后的申诉期限内通过下方申诉入口提出申诉。")
     return notice_create(account=measure.account, kind=NoticeKind.MEASURE_APPLIED, title=f"账号处置通知：{kind_label}",
                          body="\n".join(lines), articles=measure.legal_basis, measure=measure, case=measure.case,
                          deadline=measure.expires_at if measure.kind == MeasureKind.CORRECTION_ORDER else None)
