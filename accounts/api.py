@@ -162,7 +162,7 @@ def _acceptances(account) -> list[dict]:
              "source": a.source} for a in rows]
 
 
-@router.post("/{uid}/acceptances", response={201: AcceptancesOut}, summary="登记账号同意的平台规则版本（第六条）")
+@router.post("/{uid}/acceptances", response={201: AcceptancesOut, **errors(404, body=True)}, summary="登记账号同意的平台规则版本（第六条）")
 @require_scope("accounts:write")
 def record_acceptances(request, uid: str, payload: AcceptancesIn):
     account = Account.objects.filter(uid=_uid(uid)).first()

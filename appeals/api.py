@@ -13,10 +13,10 @@ from appeals.schemas import AppealIn, AppealOut
 from appeals.services.common import SCOPE
 from appeals.services.filing import AppealInput, appeal_file
 from core.apiauth import require_scope
+from core.apierrors import errors
 from core.errors import ServiceError
 
 router = Router(tags=["appeals"])
-_ERRORS = {403: dict, 404: dict, 409: dict, 410: dict, 413: dict, 422: dict}
 
 
 def appeal_out(appeal: Appeal) -> dict:
@@ -31,7 +31,7 @@ def appeal_out(appeal: Appeal) -> dict:
     }
 
 
-@router.post("", response={201: AppealOut, **_ERRORS}, summary="提交账号持有人的申诉（处置措施或不予注册/变更）")
+@router.post("", response={201: AppealOut, **errors(404, 409, body=True)}, summary="提交账号持有人的申诉（处置措施或不予注册/变更）")
 @require_scope(SCOPE)
 def file_appeal(request, payload: AppealIn):
     files = []
@@ -51,7 +51,7 @@ def file_appeal(request, payload: AppealIn):
     return Status(201, appeal_out(appeal))
 
 
-@router.get("/{code}", response={200: AppealOut, **_ERRORS}, summary="查询申诉进度与结果")
+@router.get("/{code}", response={200: AppealOut, **errors(404)}, summary="查询申诉进度与结果")
 @require_scope(SCOPE)
 def appeal_status(request, code: str):
     appeal = Appeal.objects.filter(tracking_code=code[:20]).first()

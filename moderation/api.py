@@ -83,7 +83,7 @@ class CreditQuery(Schema):
     limit: int = Field(50, ge=1, le=200)
 
 
-@credit_router.get("/{uid}/credit", response=CreditOut, summary="账号信用分、等级与信用记录（第十八条，分页）")
+@credit_router.get("/{uid}/credit", response={200: CreditOut, **errors(404)}, summary="账号信用分、等级与信用记录（第十八条，分页）")
 @require_scope("accounts:read")
 def account_credit(request, uid: str, filters: Query[CreditQuery]):
     from accounts.models import Account
