@@ -19,6 +19,10 @@ EXPECTED = {
     ("post", "/api/v1/submissions"): {400, 401, 403, 404, 409, 413, 415, 422, 503},
     ("get", "/api/v1/submissions/{submission_id}"): {401, 403, 404, 422},
     ("get", "/api/v1/notices"): {401, 403, 422},
+    ("get", "/api/v1/accounts/{uid}/credit"): {401, 403, 404, 422},
+    ("post", "/api/v1/accounts/{uid}/acceptances"): {400, 401, 403, 404, 413, 415, 422},
+    ("post", "/api/v1/appeals"): {400, 401, 403, 404, 409, 413, 415, 422},
+    ("get", "/api/v1/appeals/{code}"): {401, 403, 404, 422},
 }
 
 
