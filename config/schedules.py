@@ -18,3 +18,5 @@ register(run_job, queue_name="default", args=("core.webhooks.jobs.sweep",), inte
 register(run_job, queue_name="low", args=("reports.jobs.expire_exports",), cron="17 * * * *", name="expire_exports")
 register(run_job, queue_name="low", args=("complaints.jobs.purge_expired_captchas",), cron="17 * * * *",
          name="complaints_purge_expired_captchas")
+# Jobs Redis could not take when they were made (core.PendingJob) go to RQ; fallback rate counters expire.
+register(run_job, queue_name="high", args=("core.resilience.sweep",), interval=60, name="pending_jobs_sweep")

@@ -137,13 +137,23 @@ RQ_QUEUES = {
 }
 RQ = {"COMMIT_MODE": "auto"}
 
+# Redis outages (issue 18, docs/operations.md): the cache answers "miss" and callers read
+# PostgreSQL, jobs wait in core.PendingJob, rate limits count in PostgreSQL. A failed call opens a
+# per-process breaker for REDIS_BREAKER_OPEN_SECONDS; the outage is logged once per WARN interval.
+_redis_timeout = int(os.environ.get("QINGLANG_REDIS_TIMEOUT_MS", 50)) / 1000
+REDIS_OPTIONS = {"socket_connect_timeout": _redis_timeout, "socket_timeout": _redis_timeout}
+REDIS_BREAKER_OPEN_SECONDS = float(os.environ.get("QINGLANG_REDIS_BREAKER_SECONDS", 5))
+REDIS_BREAKER_WARN_SECONDS = float(os.environ.get("QINGLANG_REDIS_WARN_SECONDS", 60))
+PENDING_JOB_GRACE_SECONDS = 30
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {"BACKEND": "core.cache.ResilientRedisCache", "LOCATION": REDIS_URL, "OPTIONS": REDIS_OPTIONS}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Staff sessions live in PostgreSQL, so a Redis outage logs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
