@@ -19,4 +19,4 @@ register(run_job, queue_name="low", args=("reports.jobs.expire_exports",), cron=
 register(run_job, queue_name="low", args=("complaints.jobs.purge_expired_captchas",), cron="17 * * * *",
          name="complaints_purge_expired_captchas")
 # Jobs Redis could not take when they were made (core.PendingJob) go to RQ; fallback rate counters expire.
-register(run_job, queue_name="high", args=("core.resilience.sweep",), interval=60, name="pending_jobs_sweep")
+register(run_job, queue_name="high", args=("core.jobs.sweep_pending",), interval=60, name="pending_jobs_sweep")

@@ -28,14 +28,19 @@ adapter stays, and keeps the same names (``enqueue``, queues by name) so a later
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import logging
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from core import context
+from core.resilience import breaker, redis_errors
+from core.resilience import log as resilience_log
 
 log = logging.getLogger(__name__)
 
@@ -88,11 +93,8 @@ def rq_submit(queue, row) -> None:
 
 def _hand_over(row) -> None:
     """After commit: the recorded job goes to RQ and its row is dropped. While Redis fails (or the
-    breaker is open after a recent failure) the row stays for ``core.resilience.sweep``."""
-    from django.db.models import F
-
+    breaker is open after a recent failure) the row stays for ``sweep_pending``."""
     from core.models import PendingJob
-    from core.resilience import breaker, redis_errors
 
     if not breaker.allow():
         return
@@ -128,7 +130,7 @@ def enqueue(path: str, *args: Any, queue: str = "default", retry: tuple[int, ...
 
     With RQ, the job is first recorded in PostgreSQL (``PendingJob``, in the caller's
     transaction) and handed to RQ after commit; a job Redis could not take stays recorded and
-    ``core.resilience.sweep`` hands it over later. Arguments must be JSON values (ids)."""
+    ``sweep_pending`` hands it over later. Arguments must be JSON values (ids)."""
     if queue not in QUEUES:
         raise ValueError(f"unknown queue {queue!r}")
     if uses_rq() and not settings.JOBS_SYNC:
@@ -155,10 +157,6 @@ def enqueue_in(seconds: float, path: str, *args: Any, queue: str = "default", **
         return
 
     def book():
-        import datetime as dt
-
-        from core.resilience import breaker, redis_errors
-
         if not breaker.allow():
             return
         try:
@@ -219,3 +217,59 @@ def clean_abandoned() -> list[str]:
         clean_registries(queue)
         clean_worker_registry(queue)
     return abandoned
+
+
+def flush_pending_jobs(*, older_than: float = 0.0, limit: int = 1000) -> dict:
+    """Hand recorded jobs to RQ (skipping those RQ already holds), oldest first; each row is
+    locked while it is handed over, so two sweeps never both send one. Stops at the first Redis
+    error (the rest stay recorded for the next sweep)."""
+    from core.models import PendingJob
+
+    counts = {"enqueued": 0, "already_queued": 0}
+    cutoff = timezone.now() - dt.timedelta(seconds=older_than)
+    failed = False
+    while not failed and counts["enqueued"] + counts["already_queued"] < limit:
+        with transaction.atomic():
+            rows = list(PendingJob.objects.select_for_update(skip_locked=True)
+                        .filter(created_at__lte=cutoff).order_by("id")[:200])
+            if not rows:
+                break
+            done, failed = _hand_over_batch(rows, counts)
+            PendingJob.objects.filter(pk__in=done).delete()
+            PendingJob.objects.filter(pk__in=[r.pk for r in rows if r.pk not in done]).update(
+                attempts=F("attempts") + 1, last_error=failed or "")
+    counts["left"] = PendingJob.objects.count()
+    return counts
+
+
+def _hand_over_batch(rows, counts) -> tuple[set[int], str]:
+    from rq.job import Job
+
+    done: set[int] = set()
+    for row in rows:
+        try:
+            queue = rq_queue(row.queue)
+            if Job.exists(row.rq_job_id, connection=queue.connection):
+                counts["already_queued"] += 1
+            else:
+                rq_submit(queue, row)
+                counts["enqueued"] += 1
+        except redis_errors() as exc:
+            breaker.failure(exc, "pending job sweep")
+            return done, type(exc).__name__
+        done.add(row.pk)
+    breaker.success()
+    return done, ""
+
+
+def sweep_pending() -> dict:
+    """Every minute (rqcron): hand over jobs that Redis could not take when they were made, and
+    drop expired fallback rate counters. Idempotent."""
+    from core.models import RateCounter
+
+    # Rows younger than this are being handed over by the process that made them right now.
+    counts = flush_pending_jobs(older_than=settings.PENDING_JOB_GRACE_SECONDS, limit=100_000)
+    counts["rate_counters_dropped"] = RateCounter.objects.filter(expires_at__lt=timezone.now()).delete()[0]
+    if counts["enqueued"] or counts["left"]:
+        resilience_log.warning("pending jobs: %d handed to RQ, %d still waiting", counts["enqueued"], counts["left"])
+    return counts

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -310,7 +311,7 @@ class WebhookAttempt(models.Model):
 class PendingJob(models.Model):
     """A job handed to ``core.jobs.enqueue`` that is not yet in Redis: written in the caller's
     transaction, deleted once RQ has it. Rows left here (Redis was down, the process died before
-    the hand-over) are enqueued by ``core.resilience.sweep`` when Redis answers again, so a Redis
+    the hand-over) are enqueued by ``core.jobs.sweep_pending`` when Redis answers again, so a Redis
     outage delays work but never loses it (issue 18)."""
 
     path = models.CharField(max_length=200)
@@ -324,6 +325,7 @@ class PendingJob(models.Model):
 
     class Meta:
         ordering = ["id"]
+        permissions = [("view_system_status", _("查看系统状态（进程、队列、定时任务）"))]
 
     def __str__(self) -> str:
         return f"{self.queue}: {self.path} {self.args}"
@@ -344,3 +346,14 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.count}"
+
+
+class StaffUser(User):
+    """Staff logins as the back office manages them (``core.staff``): who was given which role —
+    the power to decide — is recorded like every decision. A proxy: the rows are Django's users."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("工作人员")
+        verbose_name_plural = _("工作人员")
+        permissions = [("manage_staff", _("管理工作人员账号与角色"))]

@@ -6,8 +6,9 @@
   once per ``warn_seconds``, not once per request.
 * ``incr_window`` — a fixed-window counter in the cache, or in PostgreSQL (``RateCounter``)
   while the cache is unavailable: rate limits keep limiting during an outage.
-* ``sweep`` — hands jobs recorded in ``PendingJob`` (not yet in Redis) to RQ, and drops expired
-  fallback counters. Run every minute by rqcron and by ``manage.py flush_pending_jobs``.
+
+Jobs that Redis could not take wait in ``core.PendingJob``; ``core.jobs.sweep_pending`` hands
+them over (every minute from rqcron, or ``manage.py flush_pending_jobs``).
 """
 
 from __future__ import annotations
@@ -119,61 +120,3 @@ def _incr_in_database(key: str, window: int) -> int:
         except IntegrityError:  # created by a parallel request meanwhile: count on it
             continue
     raise RuntimeError("rate counter could not be written")
-
-
-def flush_pending_jobs(*, older_than: float = 0.0, limit: int = 1000) -> dict:
-    """Hand recorded jobs to RQ (skipping those RQ already holds), oldest first; each row is
-    locked while it is handed over, so two sweeps never both send one. Stops at the first Redis
-    error (the rest stay recorded for the next sweep)."""
-    from core.models import PendingJob
-
-    counts = {"enqueued": 0, "already_queued": 0}
-    cutoff = timezone.now() - dt.timedelta(seconds=older_than)
-    failed = False
-    while not failed and counts["enqueued"] + counts["already_queued"] < limit:
-        with transaction.atomic():
-            rows = list(PendingJob.objects.select_for_update(skip_locked=True)
-                        .filter(created_at__lte=cutoff).order_by("id")[:200])
-            if not rows:
-                break
-            done, failed = _hand_over(rows, counts)
-            PendingJob.objects.filter(pk__in=done).delete()
-            PendingJob.objects.filter(pk__in=[r.pk for r in rows if r.pk not in done]).update(
-                attempts=F("attempts") + 1, last_error=failed or "")
-    counts["left"] = PendingJob.objects.count()
-    return counts
-
-
-def _hand_over(rows, counts) -> tuple[set[int], str]:
-    from rq.job import Job
-
-    from core.jobs import rq_queue, rq_submit
-
-    done: set[int] = set()
-    for row in rows:
-        try:
-            queue = rq_queue(row.queue)
-            if Job.exists(row.rq_job_id, connection=queue.connection):
-                counts["already_queued"] += 1
-            else:
-                rq_submit(queue, row)
-                counts["enqueued"] += 1
-        except redis_errors() as exc:
-            breaker.failure(exc, "pending job sweep")
-            return done, type(exc).__name__
-        done.add(row.pk)
-    breaker.success()
-    return done, ""
-
-
-def sweep() -> dict:
-    """Every minute (rqcron): hand over jobs that Redis could not take when they were made, and
-    drop expired fallback rate counters. Idempotent."""
-    from core.models import RateCounter
-
-    # Rows younger than this are being handed over by the process that made them right now.
-    counts = flush_pending_jobs(older_than=settings.PENDING_JOB_GRACE_SECONDS, limit=100_000)
-    counts["rate_counters_dropped"] = RateCounter.objects.filter(expires_at__lt=timezone.now()).delete()[0]
-    if counts["enqueued"] or counts["left"]:
-        log.warning("pending jobs: %d handed to RQ, %d still waiting", counts["enqueued"], counts["left"])
-    return counts

@@ -16,8 +16,9 @@ from django.test import Client
 from accounts.models import Account
 from complaints.models import Complaint
 from core import health
+from core.jobs import flush_pending_jobs
 from core.models import PendingJob, RateCounter, WebhookDelivery, WebhookEvent
-from core.resilience import breaker, flush_pending_jobs, incr_window
+from core.resilience import breaker, incr_window
 from moderation import services
 from moderation.choices import MeasureKind
 from moderation.models import Measure, Notice, ReviewCase, Submission
@@ -144,3 +145,28 @@ def test_healthz_is_degraded_with_redis_down_and_503_only_without_the_database(d
 
 def test_staff_sessions_live_in_the_database(settings):
     assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+
+
+def test_the_sweep_hands_over_old_rows_once_and_leaves_fresh_ones(db, redis_at, settings):
+    """Rows younger than the grace are being handed over by their own process; a row whose job
+    RQ already holds (handed over, then the process died before deleting it) is not sent again."""
+    import datetime as dt
+
+    from django.utils import timezone
+    from rq import Queue
+
+    from core.jobs import rq_connection, rq_submit, sweep_pending
+
+    redis_at(real_redis_url())
+    old = timezone.now() - dt.timedelta(minutes=5)
+    queue = Queue("low", connection=rq_connection())
+    queue.empty()
+    held = PendingJob.objects.create(path="core.jobs.sweep_pending", queue="low", created_at=old)
+    rq_submit(queue, held)  # RQ has it already
+    lost = PendingJob.objects.create(path="core.jobs.sweep_pending", queue="low", created_at=old)
+    fresh = PendingJob.objects.create(path="core.jobs.sweep_pending", queue="low")
+    counts = sweep_pending()
+    assert (counts["enqueued"], counts["already_queued"], counts["left"]) == (1, 1, 1)
+    assert list(PendingJob.objects.values_list("pk", flat=True)) == [fresh.pk]
+    assert sorted(queue.get_job_ids()) == sorted([held.rq_job_id, lost.rq_job_id])
+    queue.empty()

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from core.context import execution
-from core.resilience import flush_pending_jobs
+from core.jobs import flush_pending_jobs
 
 
 class Command(BaseCommand):
