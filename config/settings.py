@@ -23,6 +23,9 @@ VAR_DIR = Path(os.environ.get("QINGLANG_VAR_DIR", BASE_DIR / "var"))
 
 ENVIRONMENT = os.environ.get("QINGLANG_ENV", "development")
 PRODUCTION = ENVIRONMENT == "production"
+if PRODUCTION and not os.environ.get("QINGLANG_VAR_DIR"):
+    # Uploaded files and generated reports live outside the code checkout (docs/operations.md).
+    VAR_DIR = Path("/var/lib/qinglang")
 DEBUG = os.environ.get("DJANGO_DEBUG", "0" if PRODUCTION else "1") == "1"
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -240,7 +243,8 @@ WEBHOOK_SWEEP_GRACE_SECONDS = 60
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "core.logging.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "core.logging.RequestIdFilter"},
+                "disallowed_host": {"()": "core.logging.DisallowedHostFilter"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
     },
@@ -251,5 +255,7 @@ LOGGING = {
     "loggers": {
         # django.request logs full request lines; keep it at WARNING and never log bodies.
         "django.request": {"level": "WARNING"},
+        # scanners naming other hosts: one WARNING line each, no traceback (docs/operations.md)
+        "django.security.DisallowedHost": {"filters": ["disallowed_host"]},
     },
 }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from core import calendar_views, views, views_clients, views_staff
+from core import calendar_views, views, views_clients, views_staff, views_status
 
 app_name = "core"
 
@@ -17,6 +17,7 @@ urlpatterns = [
     path("clients/<int:pk>/secret/rotate/", views_clients.client_secret_rotate, name="client_secret_rotate"),
     path("clients/<int:pk>/toggle/", views_clients.client_toggle, name="client_toggle"),
     path("clients/<int:pk>/test/", views_clients.client_test, name="client_test"),
+    path("system/", views_status.system_status, name="system_status"),
     path("staff/", views_staff.staff_list, name="staff_list"),
     path("staff/new/", views_staff.staff_new, name="staff_new"),
     path("staff/<int:pk>/", views_staff.staff_detail, name="staff_detail"),

@@ -117,3 +117,30 @@ def platform_hooks(transactional_db):
     receiver.secret = client.webhook_secret
     yield client, token, receiver
     receiver.close()
+
+
+class Cron(Worker):
+    """``manage.py rqcron config.schedules`` on the test database and Redis."""
+
+    def __init__(self, log: Path):
+        db = connection.settings_dict
+        env = {**os.environ, "QINGLANG_JOBS_SYNC": "0", "REDIS_URL": real_redis_url(),
+               "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"}
+        self.log = log
+        self.process = subprocess.Popen(  # noqa: S603 - our own manage.py
+            [sys.executable, "manage.py", "rqcron", "config.schedules"], cwd=ROOT, env=env,
+            stdout=log.open("wb"), stderr=subprocess.STDOUT)
+
+
+@pytest.fixture
+def start_cron(tmp_path):
+    started = []
+
+    def _start() -> Cron:
+        c = Cron(tmp_path / f"cron{len(started)}.log")
+        started.append(c)
+        return c
+
+    yield _start
+    for c in started:
+        c.stop()
