@@ -15,7 +15,7 @@ from core.jobs import rq_connection
 from core.views_status import BANNER_CACHE_KEY
 from tests.resilience.conftest import CLOSED, real_redis_url, wait_for
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
 
 def test_no_worker_and_no_cron_is_degraded_not_down(db, redis_at, client):

@@ -24,7 +24,7 @@ from moderation.choices import MeasureKind
 from moderation.models import Measure, Notice, ReviewCase, Submission
 from tests.resilience.conftest import CLOSED, real_redis_url, wait_for
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
 MODELS = (Account, Submission, ReviewCase, Measure, Notice, Complaint, WebhookEvent, WebhookDelivery)
 
