@@ -38,8 +38,8 @@ def test_admin_creates_staff_assigns_a_role_and_checks_system_status(page, staff
     other.close()
 
     # The admin makes them a supervisor and sees the log-in and the audit trail.
-    page.click("text=← 工作人员")
-    page.click("text=li.si")
+    page.click("nav.mainnav >> text=工作人员")
+    page.click("[data-testid=staff-list] >> text=li.si")
     page.uncheck("input[name=roles][value=moderator]")
     page.check("input[name=roles][value=supervisor]")
     page.click("text=保存角色")
