@@ -1,4 +1,5 @@
-"""Fixed-window rate limits in the shared cache (Redis in production), keyed by keyed hashes.
+"""Fixed-window rate limits in the shared cache (Redis in production; PostgreSQL while Redis is
+unreachable), keyed by keyed hashes.
 
 Raw IPs never reach the cache, the database or the logs: callers pass ``ip_key(ip)``.
 """
@@ -7,11 +8,10 @@ from __future__ import annotations
 
 import ipaddress
 
-from django.core.cache import cache
-
 from complaints import conf
 from core import crypto
 from core.errors import ServiceError
+from core.resilience import incr_window
 
 
 def ip_key(ip: str) -> str:
@@ -26,17 +26,11 @@ def ip_key(ip: str) -> str:
 
 
 def hit(scope: str, key: str) -> bool:
-    """Count one request against every window of ``scope``; False when any window is exceeded."""
+    """Count one request against every window of ``scope``; False when any window is exceeded.
+    While Redis is unreachable the windows are counted in PostgreSQL (core.resilience)."""
     allowed = True
     for limit, window in conf.rate_limits().get(scope, []):
-        cache_key = f"complaints:rl:{scope}:{window}:{key}"
-        cache.add(cache_key, 0, timeout=window)
-        try:
-            count = cache.incr(cache_key)
-        except ValueError:  # expired between add and incr
-            cache.set(cache_key, 1, timeout=window)
-            count = 1
-        if count > limit:
+        if incr_window(f"complaints:rl:{scope}:{key}", window) > limit:
             allowed = False
     return allowed
 

@@ -21,3 +21,5 @@ register(run_job, queue_name="low", args=("complaints.jobs.purge_expired_captcha
 # Credit recovery for clean periods (Art 18), 02:30 Beijing time.
 register(run_job, queue_name="low", args=("moderation.jobs.credit_recover",), cron="30 18 * * *",
          name="credit_recover")
+# Jobs Redis could not take when they were made (core.PendingJob) go to RQ; fallback rate counters expire.
+register(run_job, queue_name="high", args=("core.jobs.sweep_pending",), interval=60, name="pending_jobs_sweep")

@@ -23,6 +23,9 @@ VAR_DIR = Path(os.environ.get("QINGLANG_VAR_DIR", BASE_DIR / "var"))
 
 ENVIRONMENT = os.environ.get("QINGLANG_ENV", "development")
 PRODUCTION = ENVIRONMENT == "production"
+if PRODUCTION and not os.environ.get("QINGLANG_VAR_DIR"):
+    # Uploaded files and generated reports live outside the code checkout (docs/operations.md).
+    VAR_DIR = Path("/var/lib/qinglang")
 DEBUG = os.environ.get("DJANGO_DEBUG", "0" if PRODUCTION else "1") == "1"
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -138,13 +141,23 @@ RQ_QUEUES = {
 }
 RQ = {"COMMIT_MODE": "auto"}
 
+# Redis outages (issue 18, docs/operations.md): the cache answers "miss" and callers read
+# PostgreSQL, jobs wait in core.PendingJob, rate limits count in PostgreSQL. A failed call opens a
+# per-process breaker for REDIS_BREAKER_OPEN_SECONDS; the outage is logged once per WARN interval.
+_redis_timeout = int(os.environ.get("QINGLANG_REDIS_TIMEOUT_MS", 50)) / 1000
+REDIS_OPTIONS = {"socket_connect_timeout": _redis_timeout, "socket_timeout": _redis_timeout}
+REDIS_BREAKER_OPEN_SECONDS = float(os.environ.get("QINGLANG_REDIS_BREAKER_SECONDS", 5))
+REDIS_BREAKER_WARN_SECONDS = float(os.environ.get("QINGLANG_REDIS_WARN_SECONDS", 60))
+PENDING_JOB_GRACE_SECONDS = 30
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {"BACKEND": "core.cache.ResilientRedisCache", "LOCATION": REDIS_URL, "OPTIONS": REDIS_OPTIONS}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Staff sessions live in PostgreSQL, so a Redis outage logs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -232,7 +245,8 @@ WEBHOOK_SWEEP_GRACE_SECONDS = 60
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "core.logging.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "core.logging.RequestIdFilter"},
+                "disallowed_host": {"()": "core.logging.DisallowedHostFilter"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
     },
@@ -243,5 +257,7 @@ LOGGING = {
     "loggers": {
         # django.request logs full request lines; keep it at WARNING and never log bodies.
         "django.request": {"level": "WARNING"},
+        # scanners naming other hosts: one WARNING line each, no traceback (docs/operations.md)
+        "django.security.DisallowedHost": {"filters": ["disallowed_host"]},
     },
 }

@@ -13,6 +13,11 @@ class CoreConfig(AppConfig):
         registry.register_nav("dashboard", _("工作台"), None, order=0)
         registry.register_nav("core:audit_list", _("审计记录"), "core.view_auditentry", order=900)
         registry.register_nav("core:client_list", _("接口客户端"), "core.manage_apiclient", order=950)
+        registry.register_nav("core:staff_list", _("工作人员"), "core.manage_staff", order=960)
+        registry.register_nav("core:system_status", _("系统状态"), "core.view_system_status", order=970)
+        from core.views_status import status_banner
+
+        registry.register_dashboard_panel(status_banner, order=-100, key="core.status_banner")
         registry.register_webhook_events(registry.WebhookEventType(
             "webhook.test", _("测试事件"), None,
             {"client": "platform", "message": "这是一条测试事件（webhook.test），无需处理。"}))

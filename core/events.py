@@ -22,11 +22,18 @@ EVENT_LABELS = {
     "api_client.redelivered": _("重新投递回调事件"),
     "holiday.deleted": _("删除节假日"),
     "holiday.set": _("设置节假日"),
+    "staff.created": _("创建工作人员账号"),
+    "staff.roles_changed": _("变更工作人员角色"),
+    "staff.deactivated": _("停用工作人员账号"),
+    "staff.reactivated": _("重新启用工作人员账号"),
+    "staff.password_link_issued": _("生成设置密码的链接"),
+    "staff.password_set": _("工作人员设置密码"),
 }
 
 EVENT_GROUPS = {
     "api_client.": _("接口客户端"),
     "holiday.": _("节假日"),
+    "staff.": _("工作人员"),
 }
 
 

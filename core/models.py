@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -305,3 +306,54 @@ class WebhookAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.delivery_id} #{self.number} {self.outcome}"
+
+
+class PendingJob(models.Model):
+    """A job handed to ``core.jobs.enqueue`` that is not yet in Redis: written in the caller's
+    transaction, deleted once RQ has it. Rows left here (Redis was down, the process died before
+    the hand-over) are enqueued by ``core.jobs.sweep_pending`` when Redis answers again, so a Redis
+    outage delays work but never loses it (issue 18)."""
+
+    path = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    kwargs = models.JSONField(default=dict)
+    queue = models.CharField(max_length=20)
+    retry = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        permissions = [("view_system_status", _("查看系统状态（进程、队列、定时任务）"))]
+
+    def __str__(self) -> str:
+        return f"{self.queue}: {self.path} {self.args}"
+
+    @property
+    def rq_job_id(self) -> str:
+        """Stable per row, so a sweep can tell a job RQ already holds from one it never got."""
+        return f"qinglang-pending-{self.pk}-{int(self.created_at.timestamp() * 1000)}"
+
+
+class RateCounter(models.Model):
+    """A fixed-window request counter used when the shared cache (Redis) cannot be reached, so
+    rate limits keep limiting during an outage instead of letting everything through."""
+
+    key = models.CharField(max_length=200, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.count}"
+
+
+class StaffUser(User):
+    """Staff logins as the back office manages them (``core.staff``): who was given which role —
+    the power to decide — is recorded like every decision. A proxy: the rows are Django's users."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("工作人员")
+        verbose_name_plural = _("工作人员")
+        permissions = [("manage_staff", _("管理工作人员账号与角色"))]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from core import calendar_views, views, views_clients
+from core import calendar_views, views, views_clients, views_staff, views_status
 
 app_name = "core"
 
@@ -17,5 +17,12 @@ urlpatterns = [
     path("clients/<int:pk>/secret/rotate/", views_clients.client_secret_rotate, name="client_secret_rotate"),
     path("clients/<int:pk>/toggle/", views_clients.client_toggle, name="client_toggle"),
     path("clients/<int:pk>/test/", views_clients.client_test, name="client_test"),
+    path("system/", views_status.system_status, name="system_status"),
+    path("staff/", views_staff.staff_list, name="staff_list"),
+    path("staff/new/", views_staff.staff_new, name="staff_new"),
+    path("staff/<int:pk>/", views_staff.staff_detail, name="staff_detail"),
+    path("staff/<int:pk>/toggle/", views_staff.staff_toggle, name="staff_toggle"),
+    path("staff/<int:pk>/password-link/", views_staff.staff_password_link, name="staff_password_link"),
+    path("staff/password/<uidb64>/<token>/", views_staff.StaffPasswordSetView.as_view(), name="staff_password_set"),
     path("deliveries/<int:pk>/redeliver/", views_clients.delivery_redeliver, name="delivery_redeliver"),
 ]
