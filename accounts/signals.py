@@ -10,3 +10,8 @@ from django.dispatch import Signal
 qualification_submitted = Signal()
 # kwargs: actor, obj (the OrgCertification)
 org_certification_submitted = Signal()
+# kwargs: actor, account, source, changed (field names): verified information was applied
+# (rechecks lifts an Art 15 suspension when the correction passes).
+account_info_applied = Signal()
+# kwargs: run (the finished ImportRun): rechecks starts a recheck of the imported accounts.
+import_finished = Signal()

@@ -18,3 +18,7 @@ register(run_job, queue_name="default", args=("core.webhooks.jobs.sweep",), inte
 register(run_job, queue_name="low", args=("reports.jobs.expire_exports",), cron="17 * * * *", name="expire_exports")
 register(run_job, queue_name="low", args=("complaints.jobs.purge_expired_captchas",), cron="17 * * * *",
          name="complaints_purge_expired_captchas")
+# Art 15 动态核验: the nightly rolling recheck (02:30 Beijing; every account once per cycle, oldest
+# checked first) and its sweep (stalled chunks queued again, overdue corrections → close proposed).
+register(run_job, queue_name="low", args=("rechecks.jobs.nightly",), cron="30 18 * * *", name="recheck_nightly")
+register(run_job, queue_name="default", args=("rechecks.jobs.sweep",), interval=120, name="recheck_sweep")

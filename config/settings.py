@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "moderation",
+    "rechecks",
     "complaints",
     "reports",
 ]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
+    path("rechecks/", include("rechecks.urls")),
     path("records/", include("core.urls")),
     path("complaints/public/captcha/", include("captcha.urls")),
     path("complaints/", include("complaints.urls")),

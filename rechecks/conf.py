@@ -1,0 +1,24 @@
+"""Recheck policy knobs with their defaults (override in settings as QINGLANG_RECHECKS)."""
+
+from django.conf import settings
+
+DEFAULTS = {
+    # Accounts per chunk (one RQ job, one transaction of a few hundred milliseconds).
+    "chunk_size": 1000,
+    # RQ queue the chunks run on: "low", so registrations' own jobs go first.
+    "queue": "low",
+    # Art 15 correction deadline after a confirmed finding, in working days (core.workdays).
+    "correction_working_days": 15,
+    # The nightly rolling recheck covers every live account at least once per cycle.
+    "cycle_days": 90,
+    # A chunk whose worker vanished is queued again after this long without progress.
+    "lease_seconds": 300,
+    # A chunk started this often without finishing fails (its accounts count as errors).
+    "max_attempts": 3,
+    # Decrypt and re-validate stored identity numbers (Art 9) during a recheck.
+    "validate_identity_numbers": True,
+}
+
+
+def get(key: str):
+    return getattr(settings, "QINGLANG_RECHECKS", {}).get(key, DEFAULTS[key])
