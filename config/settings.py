@@ -136,7 +136,7 @@ RQ_QUEUES = {
     name: {"URL": _rq_url, "DEFAULT_TIMEOUT": 600, "ASYNC": not JOBS_SYNC}
     for name in ("high", "default", "low")
 }
-RQ = {"COMMIT_MODE": "auto"}
+RQ = {"COMMIT_MODE": "auto", "WORKER_CLASS": "core.worker.Worker"}
 
 CACHES = {
     "default": (

@@ -13,6 +13,8 @@ DEFAULTS = {
     "cycle_days": 90,
     # A chunk whose worker vanished is queued again after this long without progress.
     "lease_seconds": 300,
+    # RQ's own timeout for a chunk job (a chunk takes seconds; this only stops a hung one).
+    "job_timeout": 1800,
     # A chunk started this often without finishing fails (its accounts count as errors).
     "max_attempts": 3,
     # Decrypt and re-validate stored identity numbers (Art 9) during a recheck.

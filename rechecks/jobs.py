@@ -1,35 +1,12 @@
 """Recheck jobs (RQ). They take ids, load, and call a service.
 
-Chunks are queued with their own job ids (``chunk_job_id``) so the sweep can ask Redis whether
-the job it queued still exists; everything else goes through ``core.jobs.enqueue``."""
+Chunks are queued by ``rechecks.queueing`` with their own job ids; everything else goes through
+``core.jobs.enqueue``."""
 
 from __future__ import annotations
 
-from django.db import transaction
-
 from core import jobs as core_jobs
 from core.jobruns import job_run
-from rechecks import conf
-
-
-def chunk_job_id(chunk_id: int, requeues: int) -> str:
-    return f"recheck-chunk-{chunk_id}-q{requeues}"
-
-
-def enqueue_chunk(chunk_id: int, job_id: str) -> None:
-    """Queue one chunk after commit (in-process without Redis, like core.jobs.enqueue)."""
-    queue = conf.get("queue")
-    if not core_jobs.uses_rq():
-        core_jobs.enqueue("rechecks.jobs.process_chunk", chunk_id, queue=queue)
-        return
-
-    def submit():
-        import django_rq
-
-        django_rq.get_queue(queue).enqueue(core_jobs.run_job, "rechecks.jobs.process_chunk", chunk_id, job_id=job_id,
-                                           job_timeout=conf.get("lease_seconds") * 2)
-
-    transaction.on_commit(submit, robust=True)
 
 
 def process_chunk(chunk_id: int) -> str:

@@ -34,7 +34,7 @@ def chunk_process(chunk_id: int, *, job_id: str = "") -> str:
     if not isinstance(attempt, int):
         return attempt
     with transaction.atomic():
-        chunk = RecheckChunk.objects.select_for_update().select_related("run").get(pk=chunk_id)
+        chunk = RecheckChunk.objects.select_for_update(of=("self",)).select_related("run").get(pk=chunk_id)
         if chunk.status != ChunkStatus.RUNNING or chunk.attempts != attempt:
             return "superseded"
         if chunk.run.status != RunStatus.RUNNING:
@@ -48,7 +48,7 @@ def _lease(chunk_id: int, job_id: str):
     """Count this start (committed at once, so a kill still counts it). Returns the attempt
     number, or why the chunk is not to be worked on now."""
     with transaction.atomic():
-        chunk = (RecheckChunk.objects.select_for_update(skip_locked=True).select_related("run")
+        chunk = (RecheckChunk.objects.select_for_update(skip_locked=True, of=("self",)).select_related("run")
                  .filter(pk=chunk_id).first())
         if chunk is None:
             return "busy"  # another worker holds it; it finishes it or, dying, leaves it to the sweep

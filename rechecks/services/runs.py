@@ -115,7 +115,7 @@ def queue_chunks(run: RecheckRun, chunk_ids=None, *, requeue: bool = False) -> i
     """Queue the run's pending chunks (or ``chunk_ids``) as RQ jobs, after commit. Each queueing
     of a chunk has its own job id (``requeues`` counts them), so the sweep can ask Redis whether
     the job it last queued still exists."""
-    from rechecks.jobs import chunk_job_id, enqueue_chunk
+    from rechecks.queueing import chunk_job_id, enqueue_chunk
 
     qs = RecheckChunk.objects.filter(run=run, status=ChunkStatus.PENDING)
     if chunk_ids is not None:
@@ -203,7 +203,7 @@ def requeue_stalled(now: dt.datetime | None = None) -> int:
     stale = now - dt.timedelta(seconds=conf.get("lease_seconds"))
     requeued = 0
     with transaction.atomic():
-        stalled = RecheckChunk.objects.select_for_update(skip_locked=True).filter(
+        stalled = RecheckChunk.objects.select_for_update(skip_locked=True, of=("self",)).filter(
             run__status=RunStatus.RUNNING, status__in=[ChunkStatus.QUEUED, ChunkStatus.RUNNING, ChunkStatus.PENDING],
             updated_at__lt=stale).values_list("pk", "run_id", "status", "requeues")
         by_run: dict[int, list[int]] = {}
@@ -217,6 +217,6 @@ def requeue_stalled(now: dt.datetime | None = None) -> int:
 
 
 def _job_gone(job_has_ended, pk: int, requeues: int) -> bool:
-    from rechecks.jobs import chunk_job_id
+    from rechecks.queueing import chunk_job_id
 
     return job_has_ended(chunk_job_id(pk, requeues))
