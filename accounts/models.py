@@ -79,7 +79,8 @@ class Account(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     # Art 15 动态核验: when the account was last rechecked, and with which rule-set version.
     last_rechecked_at = models.DateTimeField(_("最近动态核验"), null=True, blank=True)
-    last_recheck_ruleset = models.CharField(_("核验规则版本"), max_length=40, blank=True)
+    # db_default: bulk loaders that COPY (seed_scale, benchmarks) name only the columns they fill.
+    last_recheck_ruleset = models.CharField(_("核验规则版本"), max_length=40, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["-id"]

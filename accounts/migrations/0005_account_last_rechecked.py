@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='account',
             name='last_recheck_ruleset',
-            field=models.CharField(blank=True, max_length=40, verbose_name='核验规则版本'),
+            field=models.CharField(blank=True, db_default='', default='', max_length=40, verbose_name='核验规则版本'),
         ),
         migrations.AddField(
             model_name='account',
