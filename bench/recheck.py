@@ -30,6 +30,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -119,6 +120,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--accounts", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--chunk-size", type=int, default=None, help="accounts per chunk (default: the setting)")
+    parser.add_argument("--log-prefix", default="/tmp/recheck-bench-worker-", help="worker logs go to PREFIX<i>.log")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     seed(args.accounts)
@@ -130,16 +133,27 @@ def main():
     print(f"one chunk of {p['n']}: read {p['read'] * 1000:.0f} ms, checks {p['checks'] * 1000:.0f} ms, "
           f"writes {p['write'] * 1000:.0f} ms", file=sys.stderr)
     env = {**os.environ, "QINGLANG_JOBS_SYNC": "0"}
+    logs = [open(f"{args.log_prefix}{i}.log", "wb") for i in range(args.workers)]  # noqa: SIM115
     workers = [subprocess.Popen([sys.executable, "manage.py", "rqworker", conf.get("queue")],  # noqa: S603
-                                cwd=_HERE.parent, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-               for _ in range(args.workers)]
+                                cwd=_HERE.parent, env=env, stdout=log, stderr=subprocess.STDOUT) for log in logs]
     peak = 0.0
     try:
-        time.sleep(3)  # let the workers start (importing Django) before the clock starts
+        from rq import Worker
+
+        deadline = time.monotonic() + 300  # the clock starts once the workers listen (Django imported)
+        while len(Worker.all(queue=django_rq.get_queue(conf.get("queue")))) < args.workers:
+            if time.monotonic() > deadline:
+                raise SystemExit("the workers did not start")
+            time.sleep(0.5)
         from rechecks.services.runs import recheck_start
 
+        from rechecks.services.runs import plan
+
+        if args.chunk_size:
+            settings.QINGLANG_RECHECKS = {**getattr(settings, "QINGLANG_RECHECKS", {}), "chunk_size": args.chunk_size}
         t0 = time.perf_counter()
-        run = recheck_start(actor=None, scope="all", note="bench")
+        with transaction.atomic():  # planned here (with this chunk size); the queued plan job finds it done
+            run = plan(recheck_start(actor=None, scope="all", note="bench"))
         while True:
             time.sleep(1)
             peak = max(peak, rss_mb([w.pid for w in workers]))
