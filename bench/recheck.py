@@ -145,9 +145,7 @@ def main():
             if time.monotonic() > deadline:
                 raise SystemExit("the workers did not start")
             time.sleep(0.5)
-        from rechecks.services.runs import recheck_start
-
-        from rechecks.services.runs import plan
+        from rechecks.services.runs import plan, recheck_start
 
         if args.chunk_size:
             settings.QINGLANG_RECHECKS = {**getattr(settings, "QINGLANG_RECHECKS", {}), "chunk_size": args.chunk_size}
