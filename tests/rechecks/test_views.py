@@ -103,7 +103,8 @@ def test_impact_preview_is_for_supervisors(login, moderator):
     assert login(moderator).get("/rechecks/impact/").status_code == 403
 
 
-def test_command_starts_waits_and_summarises(make_account, capsys, settings):
+@pytest.mark.django_db(transaction=True)
+def test_command_starts_waits_and_summarises(make_account, capsys):
     make_account(name="读书人", mobile="13800138001")
     call_command("recheck_accounts", "--scope", "all", "--wait", "--interval", "0")
     out = capsys.readouterr().out
