@@ -205,3 +205,19 @@ def test_account_checks_beyond_the_lexicon(make_account, start):
     by_account = {r.account_id: r for r in RecheckResult.objects.filter(run=run)}
     assert "13" in by_account[public.pk].articles
     assert "9" in by_account[no_identity.pk].articles
+
+
+def test_an_import_ends_by_rechecking_the_imported_accounts(tmp_path, make_account, django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    from accounts.models import ImportRun
+
+    make_account(name="早已存在")
+    path = tmp_path / "users.jsonl"
+    path.write_text('{"uid": "i1", "name": "读书人", "identities": [{"method": "mobile", "number": "13800138000"}]}\n'
+                    '{"uid": "i2", "name": "加微信abc12345", "identities": [{"method": "mobile", "number": "13800138001"}]}\n',
+                    encoding="utf-8")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_accounts", str(path))
+    run = RecheckRun.objects.get(scope=f"import={ImportRun.objects.get().pk}")
+    assert (run.status, run.total, run.checked, run.flagged) == (RunStatus.FINISHED, 2, 2, 1)
