@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('accounts', '0005_account_last_rechecked'),
+        ('accounts', '0007_account_last_rechecked'),
         ('moderation', '0007_notice_webhook_events'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

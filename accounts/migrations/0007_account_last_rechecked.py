@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_lean_indexes'),
+        ('accounts', '0006_one_pending_application'),
     ]
 
     operations = [
