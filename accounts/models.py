@@ -77,6 +77,10 @@ class Account(models.Model):
                                 help_text="normalised name (rules engine) for Art 10 ¶3 closeness")
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # Art 15 动态核验: when the account was last rechecked, and with which rule-set version.
+    last_rechecked_at = models.DateTimeField(_("最近动态核验"), null=True, blank=True)
+    # db_default: bulk loaders that COPY (seed_scale, benchmarks) name only the columns they fill.
+    last_recheck_ruleset = models.CharField(_("核验规则版本"), max_length=40, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["-id"]
@@ -91,6 +95,8 @@ class Account(models.Model):
             models.Index(fields=["name"], name="account_name_idx"),
             # Compared for equality only: a plain index, without Django's extra LIKE (pattern_ops) one.
             models.Index(fields=["name_key"], name="account_name_key_idx"),
+            # The rolling recheck takes the oldest-checked accounts first (never checked = NULL).
+            models.Index(fields=["last_rechecked_at", "id"], name="account_rechecked_idx"),
         ]
         permissions = [("reveal_identity", _("查看完整身份证件号码（需填写理由）"))]
 

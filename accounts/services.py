@@ -158,6 +158,8 @@ def account_apply_info(*, actor, account: Account, info: dict, source: str = Inf
     record("account.info_applied", actor=actor, subject=account,
            old={k: before[k] for k in sorted(changed)}, new={k: after[k] for k in sorted(changed)} | {
                "version": account.info_version, "source": source, "reference": reference})
+    signals.account_info_applied.send(sender=Account, actor=actor, account=account, source=source,
+                                      changed=sorted(changed))
     return account
 
 

@@ -13,3 +13,8 @@ org_certification_submitted = Signal()
 
 # kwargs: version (a RuleDocumentVersion just published), actor. Sent inside the transaction.
 rule_version_published = Signal()
+# kwargs: actor, account, source, changed (field names): verified information was applied
+# (rechecks lifts an Art 15 suspension when the correction passes).
+account_info_applied = Signal()
+# kwargs: run (the finished ImportRun): rechecks starts a recheck of the imported accounts.
+import_finished = Signal()

@@ -23,3 +23,7 @@ register(run_job, queue_name="low", args=("moderation.jobs.credit_recover",), cr
          name="credit_recover")
 # Jobs Redis could not take when they were made (core.PendingJob) go to RQ; fallback rate counters expire.
 register(run_job, queue_name="high", args=("core.jobs.sweep_pending",), interval=60, name="pending_jobs_sweep")
+# Art 15 动态核验: the nightly rolling recheck (02:30 Beijing; every account once per cycle, oldest
+# checked first) and its sweep (stalled chunks queued again, overdue corrections → close proposed).
+register(run_job, queue_name="low", args=("rechecks.jobs.nightly",), cron="30 18 * * *", name="recheck_nightly")
+register(run_job, queue_name="default", args=("rechecks.jobs.sweep",), interval=120, name="recheck_sweep")

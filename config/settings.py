@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "accounts",
     "moderation",
     "appeals",
+    "rechecks",
     "complaints",
     "reports",
 ]
@@ -139,7 +140,7 @@ RQ_QUEUES = {
     name: {"URL": _rq_url, "DEFAULT_TIMEOUT": 600, "ASYNC": not JOBS_SYNC}
     for name in ("high", "default", "low")
 }
-RQ = {"COMMIT_MODE": "auto"}
+RQ = {"COMMIT_MODE": "auto", "WORKER_CLASS": "core.worker.Worker"}
 
 # Redis outages (issue 18, docs/operations.md): the cache answers "miss" and callers read
 # PostgreSQL, jobs wait in core.PendingJob, rate limits count in PostgreSQL. A failed call opens a

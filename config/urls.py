@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("platform-rules/", include("accounts.public_urls")),
+    path("rechecks/", include("rechecks.urls")),
     path("records/", include("core.urls")),
     path("complaints/public/captcha/", include("captcha.urls")),
     path("complaints/", include("complaints.urls")),

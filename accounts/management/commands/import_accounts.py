@@ -1,8 +1,11 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from accounts.importer import run_import
+from accounts.models import ImportRun
+from accounts.signals import import_finished
 
 
 class Command(BaseCommand):
@@ -22,6 +25,10 @@ class Command(BaseCommand):
             self.stderr.write(f"\r{run.lines_done} lines · {run.imported} imported · {run.rejected} rejected", ending="")
 
         run = run_import(file, report_path=report, batch_size=batch_size, progress=progress)
+        if run.finished_at is not None and run.imported:
+            # Apps above (rechecks) start a recheck of the imported accounts (Art 15).
+            with transaction.atomic():
+                import_finished.send(sender=ImportRun, run=run)
         self.stderr.write("")
         self.stdout.write(
             f"import {file}: {run.imported} imported, {run.rejected} rejected, {run.lines_done} lines"
