@@ -27,8 +27,12 @@ CLAIM_RE = re.compile(
 _ANCHORS = ("瘦", "减", "掉", "甩", "入", "赚", "进账", "收益")
 
 
+_TRADITIONAL = str.maketrans("萬賺進賬減掉瘦斤個週億", "万赚进账减掉瘦斤个周亿")
+
+
 def scan(text: str) -> list[tuple[int, int, str]]:
     """(start, end, kind) of every numeric exaggeration in `text`; kind is ``slim`` or ``income``."""
     if not any(a in text for a in _ANCHORS):
         return []
+    text = text.translate(_TRADITIONAL)  # 萬 → 万, 賺 → 赚 …: one character for one, offsets kept
     return [(m.start(), m.end(), m.lastgroup or "") for m in CLAIM_RE.finditer(text)]

@@ -56,7 +56,7 @@ QQ_BEFORE_RE = re.compile(
 _HEARTS = "❤♥💗💕💖❣💓💞💘❥🧡💛💚💙💜🖤🤍🤎"
 #: WeChat solicitations that the key view cannot see: 薇❤ / V❤ (a heart for 信) and +V / ＋vx.
 WECHAT_RE = re.compile(
-    r"[薇威微][\s\ufe0f]*[" + _HEARTS + r"]|(?<![a-z0-9])v[\s\ufe0f]*[" + _HEARTS + r"]"
+    r"[薇威微][\s\ufe0f]*[" + _HEARTS + r"]|(?<![a-z0-9])[vＶｖ][\s\ufe0f]*[" + _HEARTS + r"]"
     r"|(?<![a-z0-9])[+＋➕]\s?(?:vx|wx|v|微|薇|威)(?![a-z])",
     re.IGNORECASE,
 )

@@ -29,7 +29,7 @@ from typing import Any
 
 import ahocorasick
 
-from . import claims, contact, images
+from . import claims, contact, images, prepass
 from .character_tables import _Tables, _tables
 from .consistency import _INDIVIDUAL_ORG_SUFFIXES, _ORG_FORMS, _corresponds
 from .explanations import ARTICLE_TEXT, CONTACT_TEXT, DOMAIN_TEXT, EVASION_TEXT
@@ -259,7 +259,7 @@ class Engine:
         for fname in TEXT_FIELDS:
             text = getattr(info, fname)
             if text:
-                self._check_field(fname, text, ctx, info, org_key, findings)
+                self._check_cleaned(fname, text, ctx, info, org_key, findings)
         self._check_consistency(info, ctx, org_key, findings)
         for fname in ("avatar", "cover"):
             data = getattr(info, fname)
@@ -334,6 +334,32 @@ class Engine:
         if _REPEAT_PAIR_RE.search(enc) is None:
             return enc
         return self._norm.key(text).translate(self._enc)
+
+    def _check_cleaned(
+        self, fname: str, text: str, ctx: Context, info: Info, org_key: str, out: list[Finding]
+    ) -> None:
+        """Run the detectors on the field after the normalisation pass (`prepass`), and put each
+        finding's span back on the original characters with the evasions the pass undid."""
+        cleaned, omap, removed = prepass.clean(text)
+        if omap is None:
+            self._check_field(fname, text, ctx, info, org_key, out)
+            return
+        found: list[Finding] = []
+        self._check_field(fname, cleaned, ctx, info, org_key, found)
+        for f in found:
+            start, end = prepass.remap(f.span, omap, len(text))
+            tags = list(f.evasion)
+            for tag in prepass.tags_within(removed, start, end):
+                if tag not in tags:
+                    tags.append(tag)
+            explanation = f.explanation
+            if tags != list(f.evasion):
+                explanation = explanation.split("（已还原：")[0]
+                explanation += "（已还原：" + "、".join(EVASION_TEXT.get(t, t) for t in tags) + "）"
+            out.append(
+                Finding(f.article, f.rule, f.field, (start, end), text[start:end], f.term, tuple(tags),
+                        f.severity, explanation)
+            )
 
     def _check_field(
         self, fname: str, text: str, ctx: Context, info: Info, org_key: str, out: list[Finding]
@@ -593,7 +619,7 @@ class Engine:
         if not name.strip():
             return
         # Without collapsing repeats: 北京京东 must keep both 京 to find the division and the brand.
-        nkey = name.translate(self._norm.table)
+        nkey = prepass.clean(name)[0].translate(self._norm.table)
         if ctx.account_type == "organization":
             if not org_key:
                 return

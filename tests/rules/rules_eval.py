@@ -160,12 +160,12 @@ def evaluate(engine, cases, how: str | None, misses: bool) -> dict[str, Tally]:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser()
-    p.add_argument("--families", action="store_true", help="only tests/rules/families (issue 17)")
+    p.add_argument("--families", action="store_true", help="tests/rules/families (issue 17) instead of tests/rules/cases")
     p.add_argument("--perturb", action="store_true", help="also the issue-21 perturbations")
     p.add_argument("--misses", action="store_true", help="list every miss and false alarm")
     p.add_argument("--quiet", action="store_true", help="overall rows only")
     args = p.parse_args(argv)
-    dirs = [HERE / "families"] if args.families else [HERE / "cases", HERE / "families"]
+    dirs = [HERE / "families"] if args.families else [HERE / "cases"]
     cases = load_cases([d for d in dirs if d.exists()])
     engine = rules.load()
     for how in [None, *(PERTURBATIONS if args.perturb else ())]:
