@@ -92,6 +92,8 @@ def load(lexicon_dir: str | Path | None = None, extra: Iterable[Mapping[str, Any
 _Pre = tuple[int, int, str, str, str, str, Entry, str, tuple[str, ...]]
 
 _OTHER = "\u1000\u3000"  # a character that is in no term and is not Chinese
+_LATIN_RE = re.compile("[a-z]")
+_LATIN_RUN_RE = re.compile("[a-z]+")
 _REPEAT_PAIR_RE = re.compile("([\u0100-\u0fff][\u3000-\u307f])\\1")
 
 
@@ -143,6 +145,26 @@ def _sort_matches(
     return allows, prefixes, cands
 
 
+def _latin_bounded(raw: list[tuple[int, int, Entry, str]], key: str) -> list[tuple[int, int, Entry, str]]:
+    """Drop pinyin matches whose Latin letters run on into other Latin letters of the text: a
+    syllable must stand on its own (xin闻 counts, Axin闻 does not)."""
+    out = []
+    n = len(key)
+    for item in raw:
+        s, e, _entry, via = item
+        if via == "pinyin" and (
+            (s > 0 and _is_latin(key[s]) and _is_latin(key[s - 1]))
+            or (e < n and _is_latin(key[e - 1]) and _is_latin(key[e]))
+        ):
+            continue
+        out.append(item)
+    return out
+
+
+def _is_latin(c: str) -> bool:
+    return "a" <= c <= "z"
+
+
 def _ruleset_version(tables: _Tables, used: Iterable[Entry]) -> str:
     """A short hash of the engine code version, the character tables and every compiled entry."""
     h = hashlib.sha256(ENGINE_CODE_VERSION.encode())
@@ -172,6 +194,7 @@ class Engine:
         item 6: 同音、谐音); entries that normalise to fewer than two characters are problems."""
         keyed: dict[str, list[tuple[Entry, str]]] = {}
         used: list[Entry] = []
+        allow_variants: list[tuple[str, Entry]] = []
         for e in entries:
             k = self._norm.key(e.term)
             e.key = k
@@ -182,7 +205,15 @@ class Engine:
                 continue
             used.append(e)
             keyed.setdefault(k, []).append((e, ""))
-            if e.kind not in ("term", "suffix", "channel") or not all(is_cjk(c) for c in k):
+            if not e.source.startswith("extra") and any(is_cjk(c) for c in k):
+                for variant in self._one_syllable_variants(k):
+                    if e.kind == "allow":
+                        allow_variants.append((variant, e))
+                    else:
+                        keyed.setdefault(variant, []).append((e, "pinyin"))
+            if not all(is_cjk(c) for c in k):
+                continue
+            if e.kind not in ("term", "suffix", "channel"):
                 continue
             if e.homophone or (
                 len(k) >= 3 and e.article in _VARIANT_ARTICLES and not e.source.startswith("extra")
@@ -191,6 +222,10 @@ class Engine:
                     keyed.setdefault(variant, []).append((e, "homophone"))
                 for variant in self._pinyin_variants(k, partial=e.homophone):
                     keyed.setdefault(variant, []).append((e, "pinyin"))
+        # 报dao is 报道 or 报到: a pinyin spelling that is also a protected term's stays a finding.
+        for variant, e in allow_variants:
+            if all(item.kind == "allow" for item, _via in keyed.get(variant, ())):
+                keyed.setdefault(variant, []).append((e, "pinyin"))
         self.entries: tuple[Entry, ...] = tuple(used)
         return keyed
 
@@ -313,6 +348,27 @@ class Engine:
             out.append("".join(syl[i] if mask >> i & 1 else key[i] for i in range(n)))  # type: ignore[misc]
         return out
 
+    def _unspell(self, key: str, org: str) -> str:
+        """Latin syllables of a name put back as the registered name's characters that read so
+        (青he餐饮 with 杭州青禾餐饮… → 青禾餐饮); other Latin letters stay."""
+        pinyin = self._t.pinyin
+        by_syllable = {pinyin[c]: c for c in org if c in pinyin}
+        return _LATIN_RUN_RE.sub(lambda m: by_syllable.get(m.group(), m.group()), key)
+
+    def _one_syllable_variants(self, key: str) -> list[str]:
+        """The term with exactly one character written as its pinyin syllable (北jing市, 公an局,
+        wei信): Art 8 item 6 (同音). Tone marks are folded by the key view (jīng → jing); a match
+        whose syllable runs into other Latin letters is dropped in `_check_field` (Guo家菜 is a
+        surname, not 国家)."""
+        out = []
+        for i, c in enumerate(key):
+            syl = self._t.pinyin.get(c)
+            if syl:
+                out.append(key[:i] + syl + key[i + 1 :])
+                if syl[:1] in "ln" and syl[1:2] == "u" and syl[2:] in ("", "e"):
+                    out.append(key[:i] + syl[0] + "v" + syl[2:] + key[i + 1 :])  # lv师: ü written v
+        return out
+
     def _homophone_variants(self, key: str) -> list[str]:
         """The term with one character replaced by another of the same reading (新蚊, 薇信).
 
@@ -376,6 +432,8 @@ class Engine:
                     e = (end >> 1) + 1
                     for entry, via in items:
                         raw.append((e - klen, e, entry, via))
+            if raw and any(via == "pinyin" for *_x, via in raw):
+                raw = _latin_bounded(raw, self._norm.key(text))
         cview = text.translate(self._contact.table)
         contacts = contact.scan(text, cview)
         numeric = claims.scan(text)
@@ -624,8 +682,11 @@ class Engine:
             if not org_key:
                 return
             org_plain = ctx.verified_org_name.translate(self._norm.table)
-            if _corresponds(nkey, org_plain, self._org_core(org_plain)):
+            core = self._org_core(org_plain)
+            if _corresponds(nkey, org_plain, core):
                 return
+            if _LATIN_RE.search(nkey) and _corresponds(self._unspell(nkey, org_plain), org_plain, core):
+                return  # 青he餐饮 for 青禾餐饮: a syllable in pinyin is the same name
             out.append(
                 Finding(
                     article="7",
