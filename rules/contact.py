@@ -75,9 +75,9 @@ SPELLED_RE = re.compile(
 _SPELLED_TOKEN_RE = re.compile(_WORD + r"|oh|[0-9]")
 _PY_DIGITS = {
     "ling": "0", "yao": "1", "yi": "1", "er": "2", "liang": "2", "san": "3", "si": "4",
-    "wu": "5", "liu": "6", "qi": "7", "ba": "8", "jiu": "9",
+    "wu": "5", "liu": "6", "lu": "6", "qi": "7", "ba": "8", "jiu": "9",
 }  # fmt: skip
-_PY = "ling|liang|liu|yao|yi|er|san|si|wu|qi|ba|jiu"
+_PY = "ling|liang|liu|lu|yao|yi|er|san|si|wu|qi|ba|jiu"
 #: A number with some digits written as their pinyin syllable (一三八 er 三…, 139 liu 5…).
 PINYIN_DIGITS_RE = re.compile(
     r"(?<![a-z])(?:[0-9]|" + _PY + r")(?:[\s\-_.]{0,3}(?:[0-9]|" + _PY + r")){6,15}(?![a-z])"

@@ -145,24 +145,31 @@ def _sort_matches(
     return allows, prefixes, cands
 
 
-def _latin_bounded(raw: list[tuple[int, int, Entry, str]], key: str) -> list[tuple[int, int, Entry, str]]:
-    """Drop pinyin matches whose Latin letters run on into other Latin letters of the text: a
-    syllable must stand on its own (xin闻 counts, Axin闻 does not)."""
+def _latin_bounded(
+    raw: list[tuple[int, int, Entry, str]],
+    text: str,
+    offsets: tuple[str, list[int], list[int]],
+    table: Mapping[int, str],
+) -> list[tuple[int, int, Entry, str]]:
+    """Drop pinyin matches whose Latin letters run on into other Latin letters of the original
+    text (full-width and styled letters count as Latin): a syllable must stand on its own
+    (xin闻 and 微xin：abc count, Axin闻 and 威信ｌｉｎ as 威信力 do not)."""
+    key, starts, ends = offsets
+    n = len(text)
     out = []
-    n = len(key)
     for item in raw:
         s, e, _entry, via = item
-        if via == "pinyin" and (
-            (s > 0 and _is_latin(key[s]) and _is_latin(key[s - 1]))
-            or (e < n and _is_latin(key[e - 1]) and _is_latin(key[e]))
-        ):
-            continue
+        if via == "pinyin":
+            before = table[ord(text[starts[s] - 1])][-1:] if _is_latin(key[s]) and starts[s] > 0 else ""
+            after = table[ord(text[ends[e - 1]])][:1] if _is_latin(key[e - 1]) and ends[e - 1] < n else ""
+            if _is_latin(before) or _is_latin(after):
+                continue
         out.append(item)
     return out
 
 
 def _is_latin(c: str) -> bool:
-    return "a" <= c <= "z"
+    return c != "" and "a" <= c <= "z"
 
 
 def _ruleset_version(tables: _Tables, used: Iterable[Entry]) -> str:
@@ -348,12 +355,21 @@ class Engine:
             out.append("".join(syl[i] if mask >> i & 1 else key[i] for i in range(n)))  # type: ignore[misc]
         return out
 
+    def _spell(self, key: str) -> str:
+        """Every Chinese character of a key written as its syllable (有xian公司 → youxiangongsi)."""
+        pinyin = self._t.pinyin
+        return "".join(pinyin.get(c, c) for c in key)
+
+    @property
+    def _spelled_org_suffixes(self) -> tuple[str, ...]:
+        return tuple(self._spell(x) for x in _INDIVIDUAL_ORG_SUFFIXES)
+
     def _unspell(self, key: str, org: str) -> str:
         """Latin syllables of a name put back as the registered name's characters that read so
         (青he餐饮 with 杭州青禾餐饮… → 青禾餐饮); other Latin letters stay."""
         pinyin = self._t.pinyin
         by_syllable = {pinyin[c]: c for c in org if c in pinyin}
-        return _LATIN_RUN_RE.sub(lambda m: by_syllable.get(m.group(), m.group()), key)
+        return _LATIN_RUN_RE.sub(lambda m: by_syllable.get(m.group().replace("v", "u"), m.group()), key)
 
     def _one_syllable_variants(self, key: str) -> list[str]:
         """The term with exactly one character written as its pinyin syllable (北jing市, 公an局,
@@ -433,7 +449,7 @@ class Engine:
                     for entry, via in items:
                         raw.append((e - klen, e, entry, via))
             if raw and any(via == "pinyin" for *_x, via in raw):
-                raw = _latin_bounded(raw, self._norm.key(text))
+                raw = _latin_bounded(raw, text, self._norm.offsets(text), self._norm.table)
         cview = text.translate(self._contact.table)
         contacts = contact.scan(text, cview)
         numeric = claims.scan(text)
@@ -700,7 +716,9 @@ class Engine:
                     explanation=f"{ARTICLE_TEXT['7']}：账号名称与认证机构“{ctx.verified_org_name}”不一致（第七条）",
                 )
             )
-        elif nkey.endswith(_INDIVIDUAL_ORG_SUFFIXES):
+        elif nkey.endswith(_INDIVIDUAL_ORG_SUFFIXES) or (
+            _LATIN_RE.search(nkey) and self._spell(nkey).endswith(self._spelled_org_suffixes)
+        ):
             out.append(
                 Finding(
                     article="7",

@@ -41,11 +41,12 @@ SEPARATORS = " \t\u3000\u00a0·・•‧∙丨｜|/\\-_~～,，、*+.。:：;；
 _SP = " \t\u3000\u00a0"
 _SEP_CLASS = re.escape(SEPARATORS)
 # X S X S X … with the same separator string S each time; the first X does not follow a letter;
-# a later X may be a space the text had before the separators were put in (T·E·L·:· ·1·3·8).
-_SEP_RUN = f"[{re.escape(_SP)}]*[{_SEP_CLASS}][{re.escape(_SP)}]*|[{re.escape(_SP)}]+"
+# a later X may be a space, or the separator itself, that the text had before the separators were
+# put in (T·E·L·:· ·1·3·8, t/./m/e///a/b/c, 扣 扣   3 8).
+_SEP_RUN = f"[{re.escape(_SP)}]*?[{_SEP_CLASS}][{re.escape(_SP)}]*?|[{re.escape(_SP)}]+?"  # the shortest S
 _STRETCH_RE = re.compile(
-    f"(?<![^{_SEP_CLASS}])([^{re.escape(_SP)}])({_SEP_RUN})(?!\\2)[^\\n]"
-    f"(?:\\2(?!\\2)[^\\n])+(?![^{_SEP_CLASS}])"
+    f"(?<![^{_SEP_CLASS}])([^{re.escape(_SP)}])({_SEP_RUN})(?:(?!\\2)[^\\n]|\\2(?=\\2))"
+    f"(?:\\2(?:(?!\\2)[^\\n]|\\2(?=\\2)))+(?![^{_SEP_CLASS}])"
 )
 #: Two characters joined by a vertical bar (国丨旗): the bar is a Chinese character to the key view.
 _BAR_PAIR_RE = re.compile(f"(?<![^{_SEP_CLASS}])[^{_SEP_CLASS}][丨｜|][^{_SEP_CLASS}](?![^{_SEP_CLASS}])")
@@ -67,27 +68,27 @@ def clean(text: str) -> tuple[str, list[int] | None, dict[int, str]]:
     """(cleaned text, offset map or None when nothing changed, removed original index → tag)."""
     if _ANY_RE.search(text) is None:
         return text, None, {}
+    kept = list(range(len(text)))
+    stage = text
     removed: dict[int, str] = {}
-    for m in INVISIBLE_RE.finditer(text):
-        for i in range(m.start(), m.end()):
-            removed[i] = "zero_width"
-    if removed:
-        kept = [i for i in range(len(text)) if i not in removed]
-        stage = "".join(text[i] for i in kept)
-    else:
-        kept = list(range(len(text)))
-        stage = text
-    for _round in range(2):  # twice: 新丨 丨华丨 丨社 → 新 华 社 → 新华社
-        drop = _separators(stage)
+    # Separators first (冰丨\u200c丨毒: the joiner is one of the characters), then format
+    # characters, then separators again (新\u200b·\u200b华 and 新丨 丨华丨 丨社 → 新华社).
+    for step in (_separators, _invisible, _separators, _separators):
+        drop = step(stage)
         if not drop:
-            break
+            continue
+        tag = "zero_width" if step is _invisible else "separator"
         for j in drop:
-            removed[kept[j]] = "separator"
+            removed[kept[j]] = tag
         kept = [kept[j] for j in range(len(stage)) if j not in drop]
         stage = "".join(text[i] for i in kept)
     if not removed:
         return text, None, {}
     return stage, kept, removed
+
+
+def _invisible(stage: str) -> set[int]:
+    return {i for m in INVISIBLE_RE.finditer(stage) for i in range(m.start(), m.end())}
 
 
 def _separators(stage: str) -> set[int]:
