@@ -101,6 +101,8 @@ _REPEAT_PAIR_RE = re.compile("([\u0100-\u0fff][\u3000-\u307f])\\1")
 #: replaced by a homophone: 新华设, 人民日抱) and in full pinyin (renminribao).
 _VARIANT_ARTICLES = frozenset({"8.1", "8.2", "8.3", "8.4", "8.5", "8.8"})
 #: Characters never taken as a homophone substitute: function words would turn 教育部 into 教育不.
+#: Categories of protected names matched with one 形近字 substituted (issue 17 family 3).
+_SHAPE_CATEGORIES = frozenset({"media", "organ", "intl_org", "foreign_organ"})
 _FUNCTION_CHARS = frozenset(
     "的了是不在有我你他她它们这那个也就都和与及或而吗呢吧啊么之其所以为于被把从对向很还又再"
 )
@@ -222,6 +224,9 @@ class Engine:
                 continue
             if e.kind not in ("term", "suffix", "channel"):
                 continue
+            if e.kind == "term" and len(k) >= 3 and e.category in _SHAPE_CATEGORIES and not e.source.startswith("extra"):
+                for variant in self._shape_variants(k):
+                    keyed.setdefault(variant, []).append((e, "lookalike"))
             if e.homophone or (
                 len(k) >= 3 and e.article in _VARIANT_ARTICLES and not e.source.startswith("extra")
             ):
@@ -384,6 +389,12 @@ class Engine:
                 if syl[:1] in "ln" and syl[1:2] == "u" and syl[2:] in ("", "e"):
                     out.append(key[:i] + syl[0] + "v" + syl[2:] + key[i + 1 :])  # lv师: ü written v
         return out
+
+    def _shape_variants(self, key: str) -> list[str]:
+        """The term with one character replaced by a 形近字 (人民曰报, 新华杜, 国务阮): Art 8 item 6
+        (相近的文字), from the shapes table; the rest of the name must be exact."""
+        shapes = self._t.shapes
+        return [key[:i] + alt + key[i + 1 :] for i, c in enumerate(key) for alt in shapes.get(c, "")]
 
     def _homophone_variants(self, key: str) -> list[str]:
         """The term with one character replaced by another of the same reading (新蚊, 薇信).
