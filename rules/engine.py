@@ -174,6 +174,27 @@ def _is_latin(c: str) -> bool:
     return c != "" and "a" <= c <= "z"
 
 
+#: The last character of a place a divisions table may lack (a village, a township, a county).
+_PLACE_ENDS = frozenset("村镇乡县")
+
+
+def _unlisted_places(
+    key: str, cands: list[tuple[int, int, Entry, str]], prefixes: dict[int, list[tuple[int, Entry]]]
+) -> None:
+    """An organ suffix after an unlisted place (桃花坞村派出所, 青石镇人民政府) composes with that
+    place: two or three Chinese characters ending in 村/镇/乡/县 stand in for a division (Art 8 item 2,
+    捏造). Adds such places to `prefixes` where no listed division ends."""
+    for s, _e, entry, _via in cands:
+        if entry.prefix != "division" or prefixes.get(s) or s < 3 or key[s - 1] not in _PLACE_ENDS:
+            continue
+        start = s - 1
+        while start > 0 and s - start < 4 and is_cjk(key[start - 1]):
+            start -= 1
+        if s - start >= 3:
+            place = key[start:s]
+            prefixes.setdefault(s, []).append((start, Entry(term=place, kind="division", category="place", key=place)))
+
+
 def _ruleset_version(tables: _Tables, used: Iterable[Entry]) -> str:
     """A short hash of the engine code version, the character tables and every compiled entry."""
     h = hashlib.sha256(ENGINE_CODE_VERSION.encode())
@@ -467,6 +488,8 @@ class Engine:
         if not raw and not contacts and not numeric:
             return
         allows, prefixes, cands = _sort_matches(raw, bit)
+        if any(c[2].prefix == "division" for c in cands):
+            _unlisted_places(self._norm.key(text), cands, prefixes)
         if not cands and not contacts and not numeric:
             return  # only allow-list spans and prefixes (a place, a country) matched
         field = _FieldText(fname, text, cview, bit, self._norm)
