@@ -31,7 +31,7 @@ import ahocorasick
 
 from . import claims, contact, images, prepass
 from .character_tables import _Tables, _tables
-from .consistency import _INDIVIDUAL_ORG_SUFFIXES, _ORG_FORMS, _corresponds
+from .consistency import _INDIVIDUAL_ORG_SUFFIXES, _ORG_FORMS, _corresponds, org_kind_mismatch
 from .explanations import ARTICLE_TEXT, CONTACT_TEXT, DOMAIN_TEXT, EVASION_TEXT
 from .findings import _allowed, _dedupe, _unique
 from .impersonation import _IMPERSONATION, _ORGAN_CATEGORIES, _claimed
@@ -193,6 +193,21 @@ def _unlisted_places(
         if s - start >= 3:
             place = key[start:s]
             prefixes.setdefault(s, []).append((start, Entry(term=place, kind="division", category="place", key=place)))
+
+
+def _org_kind_finding(name: str, kind: str, org_name: str) -> Finding:
+    """Art 7 ¶2: the account name declares a kind of organisation the verified one is not."""
+    return Finding(
+        article="7",
+        rule="consistency.org_kind",
+        field="name",
+        span=(0, len(name)),
+        matched=name,
+        term=kind,
+        evasion=(),
+        severity="review",
+        explanation=f"账号名称以“{kind}”的名义出现，与认证机构“{org_name}”的性质、经营范围和所属行业不符（第七条第二款）",
+    )
 
 
 def _ruleset_version(tables: _Tables, used: Iterable[Entry]) -> str:
@@ -733,6 +748,10 @@ class Engine:
                 return
             org_plain = ctx.verified_org_name.translate(self._norm.table)
             core = self._org_core(org_plain)
+            kind = org_kind_mismatch(nkey, org_plain, ctx.verified_uscc)
+            if kind:
+                out.append(_org_kind_finding(name, kind, ctx.verified_org_name))
+                return
             if _corresponds(nkey, org_plain, core):
                 return
             if _LATIN_RE.search(nkey) and _corresponds(self._unspell(nkey, org_plain), org_plain, core):
