@@ -29,7 +29,7 @@ from typing import Any
 
 import ahocorasick
 
-from . import claims, contact, images, prepass
+from . import claims, contact, images, news_service, prepass
 from .character_tables import _Tables, _tables
 from .consistency import _INDIVIDUAL_ORG_SUFFIXES, _ORG_FORMS, _corresponds, org_kind_mismatch
 from .explanations import ARTICLE_TEXT, CONTACT_TEXT, DOMAIN_TEXT, EVASION_TEXT
@@ -500,6 +500,8 @@ class Engine:
         cview = text.translate(self._contact.table)
         contacts = contact.scan(text, cview)
         numeric = claims.scan(text)
+        if not bit & _NAME_CERT and "news" not in ctx.qualifications:
+            numeric += [(ns, ne, "news") for ns, ne in news_service.scan(text)]
         if not raw and not contacts and not numeric:
             return
         allows, prefixes, cands = _sort_matches(raw, bit)
@@ -520,6 +522,10 @@ class Engine:
             for c in contacts
         ]
         for cs, ce, kind in numeric:
+            if kind == "news":
+                found.append(self._finding("8.4", "pattern.news_service", fname, text, cs, ce,
+                                           f"以{text[cs:ce]}服务为名（新闻属性）", [], "reject"))
+                continue
             what = "夸大减肥效果" if kind == "slim" else "夸大收益承诺"
             found.append(self._finding("8.7", f"pattern.{kind}", fname, text, cs, ce, what, [], "reject"))
         out.extend(_dedupe(found))
