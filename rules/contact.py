@@ -13,8 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import phonenumbers
-
 from .normalise import contact_char_is_variant
 
 _TLDS = (
@@ -130,6 +128,8 @@ def digit_evasion(original: str, start: int, end: int) -> list[str]:
 def _phone(digits: str, plus: bool = False) -> bool:
     """A valid Chinese phone number; with `plus` (a ``+`` or ``00`` before it) any valid
     international number (+852 9123 4567, +86-10-12345678)."""
+    import phonenumbers  # imported on the first digit run long enough to be a number (start-up)
+
     if plus or digits.startswith("00"):
         try:
             if phonenumbers.is_valid_number(phonenumbers.parse("+" + digits.removeprefix("00"))):

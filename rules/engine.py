@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -29,7 +30,8 @@ from typing import Any
 
 import ahocorasick
 
-from . import claims, contact, images, news_service, prepass
+from . import cache as engine_cache
+from . import claims, contact, news_service, prepass
 from .character_tables import _Tables, _tables
 from .consistency import _INDIVIDUAL_ORG_SUFFIXES, _ORG_FORMS, _corresponds, org_kind_mismatch
 from .explanations import ARTICLE_TEXT, CONTACT_TEXT, DOMAIN_TEXT, EVASION_TEXT
@@ -79,6 +81,16 @@ def load(lexicon_dir: str | Path | None = None, extra: Iterable[Mapping[str, Any
     under three seconds.
     """
     directory = Path(lexicon_dir) if lexicon_dir else LEXICON_DIR
+    extra = list(extra) if extra is not None else None
+    cached, cache_path = engine_cache.lookup(directory, extra)
+    if isinstance(cached, Engine):
+        return cached
+    engine = _compile(directory, extra)
+    engine_cache.store(cache_path, engine)
+    return engine
+
+
+def _compile(directory: Path, extra: list[Mapping[str, Any]] | None) -> Engine:
     entries, problems = load_dir(directory)
     for i, item in enumerate(extra or ()):
         try:
@@ -110,6 +122,78 @@ _FUNCTION_CHARS = frozenset(
 
 def _pair(base: int, rank: int) -> str:
     return chr(base + (rank >> 7)) + chr(0x3000 + (rank & 127))
+
+
+class _EncFill:
+    """Fills the encoding table for a character no lexicon term uses (picklable, for the cache)."""
+
+    __slots__ = ("n",)
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def __call__(self, cp: int) -> str:
+        return _pair(0x100, self.n + 1 + cp - 0x3400) if is_cjk(chr(cp)) else _OTHER
+
+
+class _FusedFill:
+    """Fills the fused key-view + encoding table (picklable, for the cache)."""
+
+    __slots__ = ("norm", "enc")
+
+    def __init__(self, norm: Mapping[int, str], enc: Mapping[int, str]) -> None:
+        self.norm, self.enc = norm, enc
+
+    def __call__(self, cp: int) -> str:
+        enc = self.enc
+        return "".join([enc[ord(k)] for k in self.norm[cp]])
+
+
+_VIAS = ("", "homophone", "pinyin", "lookalike")
+
+
+class _Groups:
+    """The entries behind each automaton word, in flat arrays (a cached engine unpickles them as
+    a few memory copies instead of a hundred thousand tuples); `groups[gid]` decodes one group,
+    (key length, ((entry, via), …)), and remembers it."""
+
+    def __init__(self) -> None:
+        self.entries: list[Entry] = []
+        self._index: dict[int, int] = {}
+        self.klen = array("H")
+        self.off = array("I", [0])
+        self.items = array("I")
+        self._decoded: dict[int, tuple[int, tuple[tuple[Entry, str], ...]]] = {}
+
+    def add(self, klen: int, items: list[tuple[Entry, str]]) -> None:
+        for entry, via in items:
+            i = self._index.get(id(entry))
+            if i is None:
+                i = self._index[id(entry)] = len(self.entries)
+                self.entries.append(entry)
+            self.items.append(i * 4 + _VIAS.index(via))
+        self.klen.append(min(klen, 65535))
+        self.off.append(len(self.items))
+
+    def __getitem__(self, gid: int) -> tuple[int, tuple[tuple[Entry, str], ...]]:
+        got = self._decoded.get(gid)
+        if got is None:
+            entries, items = self.entries, self.items
+            got = (
+                self.klen[gid],
+                tuple((entries[v >> 2], _VIAS[v & 3]) for v in items[self.off[gid] : self.off[gid + 1]]),
+            )
+            if len(self._decoded) < 50_000:
+                self._decoded[gid] = got
+        return got
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"entries": self.entries, "klen": self.klen, "off": self.off, "items": self.items}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._index = {}
+        self._decoded = {}
 
 
 class _FieldText:
@@ -288,15 +372,13 @@ class Engine:
             (cjk_rank if is_cjk(c) else other_rank).setdefault(
                 c, len(cjk_rank if is_cjk(c) else other_rank) + 1
             )
-        self._enc = LazyTable(
-            lambda cp: _pair(0x100, len(cjk_rank) + 1 + cp - 0x3400) if is_cjk(chr(cp)) else _OTHER
-        )
+        self._enc = LazyTable(_EncFill(len(cjk_rank)))
         for c, r in cjk_rank.items():
             self._enc[ord(c)] = _pair(0x100, r)
         for c, r in other_rank.items():
             self._enc[ord(c)] = _pair(0x1000, r)
         norm_table, enc = self._norm.table, self._enc
-        self._fused = LazyTable(lambda cp: "".join([enc[ord(k)] for k in norm_table[cp]]))
+        self._fused = LazyTable(_FusedFill(norm_table, enc))
         for cp in (
             list(range(0x20, 0x250))
             + list(range(0x3000, 0x3040))
@@ -307,10 +389,10 @@ class Engine:
 
     def _build_automaton(self, keyed: dict[str, list[tuple[Entry, str]]]) -> None:
         """One Aho–Corasick automaton over the encoded keys; each word's value is its group id."""
-        self._groups: list[tuple[int, tuple[tuple[Entry, str], ...]]] = []
+        self._groups = _Groups()
         self._automaton = ahocorasick.Automaton()
         for gid, (k, items) in enumerate(keyed.items()):
-            self._groups.append((len(k), tuple(items)))
+            self._groups.add(len(k), items)
             self._automaton.add_word(k.translate(self._enc), gid)
         self._has_words = bool(keyed)
         if self._has_words:
@@ -347,6 +429,8 @@ class Engine:
         for fname in ("avatar", "cover"):
             data = getattr(info, fname)
             if data:
+                from . import images  # Pillow and zxing only when an image is checked
+
                 scan = images.scan_qr(data)
                 label = "头像" if fname == "avatar" else "封面"
                 for decoded in scan.texts:
