@@ -31,7 +31,7 @@ from typing import Any
 import ahocorasick
 
 from . import cache as engine_cache
-from . import claims, contact, news_service, prepass
+from . import claims, contact, context_words, news_service, prepass
 from .character_tables import _Tables, _tables
 from .consistency import _INDIVIDUAL_ORG_SUFFIXES, _ORG_FORMS, _corresponds, org_kind_mismatch
 from .explanations import ARTICLE_TEXT, CONTACT_TEXT, DOMAIN_TEXT, EVASION_TEXT
@@ -713,8 +713,10 @@ class Engine:
         an organisation's name that is mentioned rather than claimed (Art 8 items 2–5)."""
         kept: list[_Pre] = []
         for p in pre:
-            s, e, article, _sev, _rule, _term, entry, _via, parts = p
+            s, e, article, _sev, rule, _term, entry, _via, parts = p
             if _allowed(s, e, article, allows):
+                continue
+            if self._not_a_claim(field, s, e, article, rule):
                 continue
             if article in _IMPERSONATION:
                 if org_key and self._own_name(entry, parts, org_key, ctx):
@@ -723,6 +725,18 @@ class Engine:
                     continue
             kept.append(p)
         return kept
+
+    @staticmethod
+    def _not_a_claim(field: _FieldText, s: int, e: int, article: str, rule: str) -> bool:
+        """A match denied in its clause (非官方, 不是律师), or a profession that names a relative,
+        a client or a topic (医生的女儿, 财经书籍): not a claim about the account."""
+        if article in context_words.NOT_EXCUSED:
+            return False
+        _k, starts, ends = field.offsets()
+        os_, oe = starts[s], ends[e - 1]
+        if context_words.denied(field.text, os_):
+            return True
+        return rule.startswith(("qual.", "lex.landmark")) and context_words.related(field.text, os_, oe)
 
     def _lexicon_findings(self, field: _FieldText, kept: list[_Pre]) -> list[Finding]:
         """Findings of the kept lexicon matches, in the original text's coordinates."""
