@@ -48,7 +48,7 @@ CONTACT_RE = re.compile(
 #: Contexts that make a 5–11 digit number a QQ number: qq, QQ号, 扣扣, 企鹅, and a lone q or Q with
 #: up to three separators (私我 q 1234567890, Q-87654321, ➕Q 87654321).
 QQ_BEFORE_RE = re.compile(
-    r"(?:qq|q\s?q|扣扣|抠抠|口口|球球|企鹅|企鵝|q号|q群|qq群|群号|q\s?[:：]|kou\s?扣|扣\s?kou|kou\s?kou|企\s?e|qi\s?鹅|qi\s?e)[^0-9]{0,4}$"
+    r"(?:qq|q\s?q|[扣抠口蔻寇叩釦]{2}|球球|企鹅|企鵝|q号|q群|qq群|群号|q\s?[:：]|kou\s?扣|扣\s?kou|kou\s?kou|企\s?e|qi\s?鹅|qi\s?e)[^0-9]{0,4}$"
     r"|(?<![a-z0-9])q[\s:：\-_=~～/|.,，>+]{0,3}$"
 )
 _HEARTS = "❤♥💗💕💖❣💓💞💘❥🧡💛💚💙💜🖤🤍🤎"
@@ -165,6 +165,9 @@ _DIGIT_RE = re.compile(r"[0-9]")
 def scan(original: str, view: str) -> list[ContactHit]:
     """All phone numbers, QQ numbers, e-mail addresses and URLs in one text."""
     hits: list[ContactHit] = []
+    if "码" in original:
+        for m in QR_POINTER_RE.finditer(original):
+            hits.append(ContactHit("qr_pointer", m.start(), m.end(), m.group(), []))
     w = WECHAT_RE.search(original)
     if w is not None:
         s, e = w.span()
@@ -212,6 +215,14 @@ def scan(original: str, view: str) -> list[ContactHit]:
             hits.append(ContactHit("url", s, e, text, _normalise_tags(tags, original, s, e)))
     _scan_disguised_numbers(original, view, hits)
     return hits
+
+
+#: Text that sends the reader to a QR code elsewhere (avatar, cover, homepage), even with no image.
+QR_POINTER_RE = re.compile(
+    r"(?:扫|长按识别|识别|长按)[^，。；！？,.;!?\n]{0,6}(?:头像|封面|主页|背景|首页|置顶)[^，。；！？,.;!?\n]{0,4}码"
+    r"|(?:二维码|码)[^，。；！？,.;!?\n]{0,2}(?:见|在|于)[^，。；！？,.;!?\n]{0,2}(?:头像|封面|主页|背景|首页|置顶)"
+    r"|(?:头像|封面|主页|背景图|首页)[^，。；！？,.;!?\n]{0,3}(?:二维码|扫码)"
+)
 
 
 def _number_hit(view: str, s: int, digits: str) -> str:

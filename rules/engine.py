@@ -583,7 +583,7 @@ class Engine:
                 raw = _latin_bounded(raw, text, self._norm.offsets(text), self._norm.table)
         cview = text.translate(self._contact.table)
         contacts = contact.scan(text, cview)
-        numeric = claims.scan(text)
+        numeric = claims.scan(text) + [(xs, xe, "exaggeration") for xs, xe in claims.scan_exaggeration(text)]
         if not bit & _NAME_CERT and "news" not in ctx.qualifications:
             numeric += [(ns, ne, "news") for ns, ne in news_service.scan(text)]
         if not raw and not contacts and not numeric:
@@ -610,7 +610,7 @@ class Engine:
                 found.append(self._finding("8.4", "pattern.news_service", fname, text, cs, ce,
                                            f"以{text[cs:ce]}服务为名（新闻属性）", [], "reject"))
                 continue
-            what = "夸大减肥效果" if kind == "slim" else "夸大收益承诺"
+            what = {"slim": "夸大减肥效果", "income": "夸大收益承诺"}.get(kind, f"夸大宣传：{text[cs:ce]}")
             found.append(self._finding("8.7", f"pattern.{kind}", fname, text, cs, ce, what, [], "reject"))
         out.extend(_dedupe(found))
 
