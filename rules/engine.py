@@ -583,9 +583,11 @@ class Engine:
                 raw = _latin_bounded(raw, text, self._norm.offsets(text), self._norm.table)
         cview = text.translate(self._contact.table)
         contacts = contact.scan(text, cview)
-        numeric = claims.scan(text) + [(xs, xe, "exaggeration") for xs, xe in claims.scan_exaggeration(text)]
-        if not bit & _NAME_CERT and "news" not in ctx.qualifications:
-            numeric += [(ns, ne, "news") for ns, ne in news_service.scan(text)]
+        numeric: list[tuple[int, int, str]] = []
+        if claims.ANY_ANCHOR_RE.search(text) is not None:
+            numeric = claims.scan(text) + [(xs, xe, "exaggeration") for xs, xe in claims.scan_exaggeration(text)]
+            if not bit & _NAME_CERT and "news" not in ctx.qualifications:
+                numeric += [(ns, ne, "news") for ns, ne in news_service.scan(text)]
         if not raw and not contacts and not numeric:
             return
         allows, prefixes, cands = _sort_matches(raw, bit)
