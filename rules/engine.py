@@ -350,7 +350,7 @@ class Engine:
             if e.homophone or (
                 len(k) >= 3 and e.article in _VARIANT_ARTICLES and not e.source.startswith("extra")
             ):
-                for variant in self._homophone_variants(k):
+                for variant in self._homophone_variants(k, every=e.kind == "channel" and len(k) == 2):
                     keyed.setdefault(variant, []).append((e, "homophone"))
                 for variant in self._pinyin_variants(k, partial=e.homophone):
                     keyed.setdefault(variant, []).append((e, "pinyin"))
@@ -424,7 +424,10 @@ class Engine:
         for fname in TEXT_FIELDS:
             text = getattr(info, fname)
             if text:
-                self._check_cleaned(fname, text, ctx, info, org_key, findings)
+                if prepass.needs_cleaning(text):
+                    self._check_cleaned(fname, text, ctx, info, org_key, findings)
+                else:
+                    self._check_field(fname, text, ctx, info, org_key, findings)
         self._check_consistency(info, ctx, org_key, findings)
         for fname in ("avatar", "cover"):
             data = getattr(info, fname)
@@ -516,12 +519,17 @@ class Engine:
         shapes = self._t.shapes
         return [key[:i] + alt + key[i + 1 :] for i, c in enumerate(key) for alt in shapes.get(c, "")]
 
-    def _homophone_variants(self, key: str) -> list[str]:
+    def _homophone_variants(self, key: str, every: bool = False) -> list[str]:
         """The term with one character replaced by another of the same reading (新蚊, 薇信).
 
         Exactly one substitution: a word sharing no character with the term (欣雯 for 新闻, a
-        common given name) is too far from it to be an evasion.
+        common given name) is too far from it to be an evasion. With `every` (a two-character
+        messaging channel: any characters that read like the app's name, 威心, 维芯) both may be
+        replaced; a channel counts only with an id after it or a solicitation anyway.
         """
+        if every:
+            first, second = (self._t.readings.get(self._t.pinyin.get(c, ""), "") + c for c in key)
+            return [a + b for a in first for b in second if a + b != key]
         out = []
         for i, c in enumerate(key):
             syl = self._t.pinyin.get(c)

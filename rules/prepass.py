@@ -64,6 +64,11 @@ _ANY_RE = re.compile(
 )
 
 
+def needs_cleaning(text: str) -> bool:
+    """Whether `clean` could change `text` (one regular-expression search)."""
+    return _ANY_RE.search(text) is not None
+
+
 def clean(text: str) -> tuple[str, list[int] | None, dict[int, str]]:
     """(cleaned text, offset map or None when nothing changed, removed original index → tag)."""
     if _ANY_RE.search(text) is None:
