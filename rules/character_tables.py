@@ -24,6 +24,7 @@ class _Tables:
     pinyin: dict[str, str]  # char → syllable
     readings: dict[str, str]  # syllable → the common (BMP unified) characters read that way
     digest: str
+    shapes: dict[str, str]  # character → common characters that look like it (形近字)
 
 
 _TABLES: dict[tuple[str, tuple[float, ...]], _Tables] = {}
@@ -31,7 +32,7 @@ _TABLES_LOCK = threading.Lock()
 
 
 def _tables(lexicon_dir: Path) -> _Tables:
-    files = [lexicon_dir / n for n in ("t2s.txt", "lookalikes.txt", "pinyin.txt")]
+    files = [lexicon_dir / n for n in ("t2s.txt", "lookalikes.txt", "pinyin.txt", "shapes.txt")]
     fallback = [f if f.exists() else LEXICON_DIR / f.name for f in files]
     cache_key = (str(lexicon_dir.resolve()), tuple(f.stat().st_mtime for f in fallback))
     with _TABLES_LOCK:
@@ -49,9 +50,21 @@ def _tables(lexicon_dir: Path) -> _Tables:
         h = hashlib.sha256()
         for f in fallback:
             h.update(f.read_bytes())
-        tables = _Tables(KeyNormaliser(t2s, look), ContactNormaliser(), pinyin, readings, h.hexdigest())
+        shapes = read_shapes(fallback[3])
+        tables = _Tables(KeyNormaliser(t2s, look), ContactNormaliser(), pinyin, readings, h.hexdigest(), shapes)
         _TABLES[cache_key] = tables
         return tables
+
+
+def read_shapes(path: Path) -> dict[str, str]:
+    """Read the 形近字 table (shapes.txt): character → characters that look like it."""
+    out: dict[str, str] = {}
+    for line in path.read_text("utf-8").splitlines():
+        if line and not line.startswith("#"):
+            ch, _, alike = line.partition("\t")
+            if len(ch) == 1:
+                out[ch] = alike
+    return out
 
 
 def _common(ch: str) -> bool:

@@ -15,7 +15,7 @@ import base64
 import binascii
 import json
 import sys
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from .engine import Engine, load
 from .lint import lint
@@ -59,12 +59,32 @@ def check_line(engine: Engine, line: str) -> dict[str, object]:
         return {"error": f"{type(exc).__name__}: {exc}"}
 
 
-def run_check(engine: Engine, stdin: TextIO, stdout: TextIO) -> int:
-    for line in stdin:
-        result = check_line(engine, line.strip()) if line.strip() else {"error": "empty line"}
-        stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+def run_check(engine: Engine, stdin: TextIO | BinaryIO, stdout: TextIO) -> int:
+    """Answer each input line in order. With a binary stream the input is read in the chunks
+    that are available (``read1``) and the answers to a chunk are flushed together: one write
+    per chunk, yet a caller that sends one line and waits still gets its answer at once."""
+    if not hasattr(stdin, "read1"):
+        for line in stdin:
+            _answer(engine, line if isinstance(line, str) else line.decode("utf-8", "replace"), stdout)
+            stdout.flush()
+        return 0
+    rest = b""
+    for chunk in iter(lambda: stdin.read1(1 << 16), b""):  # type: ignore[union-attr]
+        lines = (rest + chunk).split(b"\n")
+        rest = lines.pop()
+        for raw in lines:
+            _answer(engine, raw.decode("utf-8", "replace"), stdout)
+        stdout.flush()
+    if rest.strip():
+        _answer(engine, rest.decode("utf-8", "replace"), stdout)
         stdout.flush()
     return 0
+
+
+def _answer(engine: Engine, line: str, stdout: TextIO) -> None:
+    line = line.strip()
+    result = check_line(engine, line) if line else {"error": "empty line"}
+    stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -87,6 +107,6 @@ def main(argv: list[str] | None = None) -> int:
         print("lexicons OK", file=sys.stderr)
         return 0
     engine = load(args.lexicons)
-    stdin = open(sys.stdin.fileno(), encoding="utf-8", errors="replace", closefd=False)  # noqa: SIM115
-    stdout = open(sys.stdout.fileno(), "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+    stdin = open(sys.stdin.fileno(), "rb", closefd=False)  # noqa: SIM115
+    stdout = open(sys.stdout.fileno(), "w", encoding="utf-8", closefd=False, buffering=1 << 16)  # noqa: SIM115
     return run_check(engine, stdin, stdout)

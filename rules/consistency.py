@@ -93,3 +93,31 @@ def _corresponds(name_key: str, org_key: str, core: str) -> bool:
             return core in name_key
     need = 2 if len(core) <= 4 else 3
     return any(core[i : i + need] in name_key for i in range(len(core) - need + 1))
+
+
+#: Art 7 ¶2 — kinds of organisation a name can declare, each with the words that declare it, the
+#: words in a verified name that make it that kind, and the USCC classes (first character of the
+#: code: 1 organ, 3 law firm and other judicial bodies, 5 social organisation, 9 enterprise, 1/5 for
+#: public institutions and private non-enterprise units) it may have.
+ORG_KINDS: tuple[tuple[str, tuple[str, ...], tuple[str, ...], str], ...] = (
+    ("医疗机构", ("医院", "诊所", "卫生院", "医疗", "门诊部"), ("医院", "诊所", "卫生院", "医疗", "门诊", "健康"), "1589"),
+    ("律师事务所", ("律师事务所", "律所", "律师"), ("律师事务所",), "3"),
+    ("金融机构", ("银行", "信用社", "证券", "保险", "信托", "基金"), ("银行", "信用", "证券", "保险", "信托", "基金"), "9"),
+    ("学校", ("学校", "大学", "学院", "中学", "小学", "幼儿园", "教育"), ("学校", "大学", "学院", "中学", "小学", "幼儿园", "教育", "培训"), "159"),
+    ("社会团体", ("协会", "基金会", "商会", "学会", "联合会", "促进会"), ("协会", "基金会", "商会", "学会", "联合会", "促进会"), "5"),
+    ("研究机构", ("研究院", "研究所", "研究中心"), ("研究", "科学院"), "1259"),
+    ("新闻出版单位", ("报社", "杂志社", "出版社", "电视台", "广播电台"), ("报社", "杂志", "出版", "电视", "广播", "传媒"), "19"),
+)
+
+
+def org_kind_mismatch(name_key: str, org_key: str, uscc: str) -> str:
+    """The kind of organisation `name_key` declares that the verified organisation is not (Art 7
+    ¶2: a software company named 云帆医院, a restaurant named 青禾银行), or '' when it fits."""
+    cls = uscc[:1]
+    for kind, declared, fitting, classes in ORG_KINDS:
+        if not any(w in name_key for w in declared):
+            continue
+        if any(w in org_key for w in fitting) and (not cls or cls in classes):
+            continue
+        return kind
+    return ""

@@ -13,8 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import phonenumbers
-
 from .normalise import contact_char_is_variant
 
 _TLDS = (
@@ -22,7 +20,7 @@ _TLDS = (
     "icu|fun|live|pro|biz|hk|tw|us|uk|jp|ru|store|tech|work|cloud|asia|mobi|name|email|space|website|"
     "win|bid|loan|red|kim|ltd|group|co|me|ly|gl|gd|to|im|la|ws|so|ai"
 )
-_DOT = r"\s?(?:\.|dot|\(dot\)|\[dot\])\s?"
+_DOT = r"\s?(?:\.|dot|dian|\(dot\)|\[dot\])\s?"
 _SEP = r"[\s\-–—_.,/\\|~*+()\[\]·:：]"
 
 # Every alternative starts with a literal or a character set (the look-behinds come after the
@@ -50,18 +48,18 @@ CONTACT_RE = re.compile(
 #: Contexts that make a 5–11 digit number a QQ number: qq, QQ号, 扣扣, 企鹅, and a lone q or Q with
 #: up to three separators (私我 q 1234567890, Q-87654321, ➕Q 87654321).
 QQ_BEFORE_RE = re.compile(
-    r"(?:qq|q\s?q|扣扣|抠抠|口口|球球|企鹅|企鵝|q号|q群|qq群|群号|q\s?[:：])[^0-9]{0,4}$"
+    r"(?:qq|q\s?q|[扣抠口蔻寇叩釦]{2}|球球|企鹅|企鵝|q号|q群|qq群|群号|q\s?[:：]|kou\s?扣|扣\s?kou|kou\s?kou|企\s?e|qi\s?鹅|qi\s?e)[^0-9]{0,4}$"
     r"|(?<![a-z0-9])q[\s:：\-_=~～/|.,，>+]{0,3}$"
 )
 _HEARTS = "❤♥💗💕💖❣💓💞💘❥🧡💛💚💙💜🖤🤍🤎"
 #: WeChat solicitations that the key view cannot see: 薇❤ / V❤ (a heart for 信) and +V / ＋vx.
 WECHAT_RE = re.compile(
-    r"[薇威微][\s\ufe0f]*[" + _HEARTS + r"]|(?<![a-z0-9])v[\s\ufe0f]*[" + _HEARTS + r"]"
+    r"(?:[薇威微]|wei)[\s\ufe0f]*[" + _HEARTS + r"]|(?<![a-z0-9])[vＶｖ][\s\ufe0f]*[" + _HEARTS + r"]"
     r"|(?<![a-z0-9])[+＋➕]\s?(?:vx|wx|v|微|薇|威)(?![a-z])",
     re.IGNORECASE,
 )
 #: A one-character WeChat label that counts only with an id after it (V：abc12345, 薇：abc12345).
-WECHAT_LABEL_RE = re.compile(r"(?<![a-z0-9])(?:v|微|薇|威|徽)\s?[:：]", re.IGNORECASE)
+WECHAT_LABEL_RE = re.compile(r"(?<![a-z0-9])(?:v|微|薇|威|徽|wei)\s?[:：]", re.IGNORECASE)
 
 _DIGIT_WORDS = {
     "zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4",
@@ -73,16 +71,26 @@ SPELLED_RE = re.compile(
     r"(?<![a-z])(?:" + _WORD + r")(?:[\s\-_.,/|]{0,3}(?:" + _WORD + r"|oh|[0-9])){4,15}(?![a-z])"
 )
 _SPELLED_TOKEN_RE = re.compile(_WORD + r"|oh|[0-9]")
+_PY_DIGITS = {
+    "ling": "0", "yao": "1", "yi": "1", "er": "2", "liang": "2", "san": "3", "si": "4",
+    "wu": "5", "liu": "6", "lu": "6", "qi": "7", "ba": "8", "jiu": "9",
+}  # fmt: skip
+_PY = "ling|liang|liu|lu|yao|yi|er|san|si|wu|qi|ba|jiu"
+#: A number with some digits written as their pinyin syllable (一三八 er 三…, 139 liu 5…).
+PINYIN_DIGITS_RE = re.compile(
+    r"(?<![a-z])(?:[0-9]|" + _PY + r")(?:[\s\-_.]{0,3}(?:[0-9]|" + _PY + r")){6,15}(?![a-z])"
+)
+_PY_TOKEN_RE = re.compile(_PY + r"|[0-9]")
 #: Letters standing in for digits inside a number (l38l2345678, 1380O13800O): l and i for 1, o for 0.
 LETTER_DIGITS_RE = re.compile(r"(?<![a-z0-9])[0-9lio](?:[\s\-_.]{0,2}[0-9lio]){6,15}(?![a-z0-9])")
 
 #: An account id right after a channel word (微信：abc_123, vx 13812345678, tg: @abc_123).
 ID_AFTER_RE = re.compile(
-    r"[\s:：=\-~～]{0,3}(?:号|號|id)?[\s:：=\-~～@]{0,3}([a-z][-_.a-z0-9]{4,19}[a-z0-9]|[0-9][0-9\s\-]{4,14}[0-9])",
+    r"[\s:：=\-~～]{0,3}(?:号|號|id|hao)?[\s:：=\-~～@]{0,3}([a-z][-_.a-z0-9]{4,19}[a-z0-9]|[0-9][0-9\s\-]{4,14}[0-9])",
     re.IGNORECASE,
 )
 #: Solicitation around a channel word (加微信, 微信同号, 私聊).
-SOLICIT_BEFORE_RE = re.compile(r"(?:加|\+|➕|添加|联系|私|扫码|详询|咨询|私信)\s?$")
+SOLICIT_BEFORE_RE = re.compile(r"(?:加|jia|\+|➕|添加|联系|私|扫码|详询|咨询|私信)\s?$")
 SOLICIT_AFTER_RE = re.compile(r"\s?(?:同号|私聊|联系|详聊|详谈|咨询|见主页|见简介|在主页|找我|[:：])")
 
 _TRUSTED = frozenset("0123456789")
@@ -120,6 +128,8 @@ def digit_evasion(original: str, start: int, end: int) -> list[str]:
 def _phone(digits: str, plus: bool = False) -> bool:
     """A valid Chinese phone number; with `plus` (a ``+`` or ``00`` before it) any valid
     international number (+852 9123 4567, +86-10-12345678)."""
+    import phonenumbers  # imported on the first digit run long enough to be a number (start-up)
+
     if plus or digits.startswith("00"):
         try:
             if phonenumbers.is_valid_number(phonenumbers.parse("+" + digits.removeprefix("00"))):
@@ -155,6 +165,9 @@ _DIGIT_RE = re.compile(r"[0-9]")
 def scan(original: str, view: str) -> list[ContactHit]:
     """All phone numbers, QQ numbers, e-mail addresses and URLs in one text."""
     hits: list[ContactHit] = []
+    if "码" in original:
+        for m in QR_POINTER_RE.finditer(original):
+            hits.append(ContactHit("qr_pointer", m.start(), m.end(), m.group(), []))
     w = WECHAT_RE.search(original)
     if w is not None:
         s, e = w.span()
@@ -204,6 +217,14 @@ def scan(original: str, view: str) -> list[ContactHit]:
     return hits
 
 
+#: Text that sends the reader to a QR code elsewhere (avatar, cover, homepage), even with no image.
+QR_POINTER_RE = re.compile(
+    r"(?:扫|长按识别|识别|长按)[^，。；！？,.;!?\n]{0,6}(?:头像|封面|主页|背景|首页|置顶)[^，。；！？,.;!?\n]{0,4}码"
+    r"|(?:二维码|码)[^，。；！？,.;!?\n]{0,2}(?:见|在|于)[^，。；！？,.;!?\n]{0,2}(?:头像|封面|主页|背景|首页|置顶)"
+    r"|(?:头像|封面|主页|背景图|首页)[^，。；！？,.;!?\n]{0,3}(?:二维码|扫码)"
+)
+
+
 def _number_hit(view: str, s: int, digits: str) -> str:
     """The kind of contact a disguised digit string is ('' if none)."""
     if len(digits) >= 7 and _phone(digits):
@@ -223,6 +244,15 @@ def _scan_disguised_numbers(original: str, view: str, hits: list[ContactHit]) ->
         kind = _number_hit(view, s, digits)
         if kind and not any(h.start < e and s < h.end for h in hits):
             hits.append(ContactHit(kind, s, e, digits, ["digit_variant"]))
+    for m in PINYIN_DIGITS_RE.finditer(view):
+        s, e = m.span()
+        tokens = _PY_TOKEN_RE.findall(m.group())
+        if all(t.isdigit() for t in tokens) or sum(t.isdigit() for t in tokens) < 4:
+            continue
+        digits = "".join(_PY_DIGITS.get(t, t) for t in tokens)
+        kind = _number_hit(view, s, digits)
+        if kind and not any(h.start < e and s < h.end for h in hits):
+            hits.append(ContactHit(kind, s, e, digits, ["digit_variant", "pinyin"]))
     for m in LETTER_DIGITS_RE.finditer(view):
         s, e = m.span()
         run = "".join(c for c in m.group() if c.isalnum())

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -29,9 +30,10 @@ from typing import Any
 
 import ahocorasick
 
-from . import claims, contact, images
+from . import cache as engine_cache
+from . import claims, contact, context_words, news_service, prepass
 from .character_tables import _Tables, _tables
-from .consistency import _INDIVIDUAL_ORG_SUFFIXES, _ORG_FORMS, _corresponds
+from .consistency import _INDIVIDUAL_ORG_SUFFIXES, _ORG_FORMS, _corresponds, org_kind_mismatch
 from .explanations import ARTICLE_TEXT, CONTACT_TEXT, DOMAIN_TEXT, EVASION_TEXT
 from .findings import _allowed, _dedupe, _unique
 from .impersonation import _IMPERSONATION, _ORGAN_CATEGORIES, _claimed
@@ -79,6 +81,16 @@ def load(lexicon_dir: str | Path | None = None, extra: Iterable[Mapping[str, Any
     under three seconds.
     """
     directory = Path(lexicon_dir) if lexicon_dir else LEXICON_DIR
+    extra = list(extra) if extra is not None else None
+    cached, cache_path = engine_cache.lookup(directory, extra)
+    if isinstance(cached, Engine):
+        return cached
+    engine = _compile(directory, extra)
+    engine_cache.store(cache_path, engine)
+    return engine
+
+
+def _compile(directory: Path, extra: list[Mapping[str, Any]] | None) -> Engine:
     entries, problems = load_dir(directory)
     for i, item in enumerate(extra or ()):
         try:
@@ -92,6 +104,8 @@ def load(lexicon_dir: str | Path | None = None, extra: Iterable[Mapping[str, Any
 _Pre = tuple[int, int, str, str, str, str, Entry, str, tuple[str, ...]]
 
 _OTHER = "\u1000\u3000"  # a character that is in no term and is not Chinese
+_LATIN_RE = re.compile("[a-z]")
+_LATIN_RUN_RE = re.compile("[a-z]+")
 _REPEAT_PAIR_RE = re.compile("([\u0100-\u0fff][\u3000-\u307f])\\1")
 
 
@@ -99,6 +113,8 @@ _REPEAT_PAIR_RE = re.compile("([\u0100-\u0fff][\u3000-\u307f])\\1")
 #: replaced by a homophone: 新华设, 人民日抱) and in full pinyin (renminribao).
 _VARIANT_ARTICLES = frozenset({"8.1", "8.2", "8.3", "8.4", "8.5", "8.8"})
 #: Characters never taken as a homophone substitute: function words would turn 教育部 into 教育不.
+#: Categories of protected names matched with one 形近字 substituted (issue 17 family 3).
+_SHAPE_CATEGORIES = frozenset({"media", "organ", "intl_org", "foreign_organ"})
 _FUNCTION_CHARS = frozenset(
     "的了是不在有我你他她它们这那个也就都和与及或而吗呢吧啊么之其所以为于被把从对向很还又再"
 )
@@ -106,6 +122,78 @@ _FUNCTION_CHARS = frozenset(
 
 def _pair(base: int, rank: int) -> str:
     return chr(base + (rank >> 7)) + chr(0x3000 + (rank & 127))
+
+
+class _EncFill:
+    """Fills the encoding table for a character no lexicon term uses (picklable, for the cache)."""
+
+    __slots__ = ("n",)
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def __call__(self, cp: int) -> str:
+        return _pair(0x100, self.n + 1 + cp - 0x3400) if is_cjk(chr(cp)) else _OTHER
+
+
+class _FusedFill:
+    """Fills the fused key-view + encoding table (picklable, for the cache)."""
+
+    __slots__ = ("norm", "enc")
+
+    def __init__(self, norm: Mapping[int, str], enc: Mapping[int, str]) -> None:
+        self.norm, self.enc = norm, enc
+
+    def __call__(self, cp: int) -> str:
+        enc = self.enc
+        return "".join([enc[ord(k)] for k in self.norm[cp]])
+
+
+_VIAS = ("", "homophone", "pinyin", "lookalike")
+
+
+class _Groups:
+    """The entries behind each automaton word, in flat arrays (a cached engine unpickles them as
+    a few memory copies instead of a hundred thousand tuples); `groups[gid]` decodes one group,
+    (key length, ((entry, via), …)), and remembers it."""
+
+    def __init__(self) -> None:
+        self.entries: list[Entry] = []
+        self._index: dict[int, int] = {}
+        self.klen = array("H")
+        self.off = array("I", [0])
+        self.items = array("I")
+        self._decoded: dict[int, tuple[int, tuple[tuple[Entry, str], ...]]] = {}
+
+    def add(self, klen: int, items: list[tuple[Entry, str]]) -> None:
+        for entry, via in items:
+            i = self._index.get(id(entry))
+            if i is None:
+                i = self._index[id(entry)] = len(self.entries)
+                self.entries.append(entry)
+            self.items.append(i * 4 + _VIAS.index(via))
+        self.klen.append(min(klen, 65535))
+        self.off.append(len(self.items))
+
+    def __getitem__(self, gid: int) -> tuple[int, tuple[tuple[Entry, str], ...]]:
+        got = self._decoded.get(gid)
+        if got is None:
+            entries, items = self.entries, self.items
+            got = (
+                self.klen[gid],
+                tuple((entries[v >> 2], _VIAS[v & 3]) for v in items[self.off[gid] : self.off[gid + 1]]),
+            )
+            if len(self._decoded) < 50_000:
+                self._decoded[gid] = got
+        return got
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"entries": self.entries, "klen": self.klen, "off": self.off, "items": self.items}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._index = {}
+        self._decoded = {}
 
 
 class _FieldText:
@@ -143,6 +231,69 @@ def _sort_matches(
     return allows, prefixes, cands
 
 
+def _latin_bounded(
+    raw: list[tuple[int, int, Entry, str]],
+    text: str,
+    offsets: tuple[str, list[int], list[int]],
+    table: Mapping[int, str],
+) -> list[tuple[int, int, Entry, str]]:
+    """Drop pinyin matches whose Latin letters run on into other Latin letters of the original
+    text (full-width and styled letters count as Latin): a syllable must stand on its own
+    (xin闻 and 微xin：abc count, Axin闻 and 威信ｌｉｎ as 威信力 do not)."""
+    key, starts, ends = offsets
+    n = len(text)
+    out = []
+    for item in raw:
+        s, e, _entry, via = item
+        if via == "pinyin":
+            before = table[ord(text[starts[s] - 1])][-1:] if _is_latin(key[s]) and starts[s] > 0 else ""
+            after = table[ord(text[ends[e - 1]])][:1] if _is_latin(key[e - 1]) and ends[e - 1] < n else ""
+            if _is_latin(before) or _is_latin(after):
+                continue
+        out.append(item)
+    return out
+
+
+def _is_latin(c: str) -> bool:
+    return c != "" and "a" <= c <= "z"
+
+
+#: The last character of a place a divisions table may lack (a village, a township, a county).
+_PLACE_ENDS = frozenset("村镇乡县")
+
+
+def _unlisted_places(
+    key: str, cands: list[tuple[int, int, Entry, str]], prefixes: dict[int, list[tuple[int, Entry]]]
+) -> None:
+    """An organ suffix after an unlisted place (桃花坞村派出所, 青石镇人民政府) composes with that
+    place: two or three Chinese characters ending in 村/镇/乡/县 stand in for a division (Art 8 item 2,
+    捏造). Adds such places to `prefixes` where no listed division ends."""
+    for s, _e, entry, _via in cands:
+        if entry.prefix != "division" or prefixes.get(s) or s < 3 or key[s - 1] not in _PLACE_ENDS:
+            continue
+        start = s - 1
+        while start > 0 and s - start < 4 and is_cjk(key[start - 1]):
+            start -= 1
+        if s - start >= 3:
+            place = key[start:s]
+            prefixes.setdefault(s, []).append((start, Entry(term=place, kind="division", category="place", key=place)))
+
+
+def _org_kind_finding(name: str, kind: str, org_name: str) -> Finding:
+    """Art 7 ¶2: the account name declares a kind of organisation the verified one is not."""
+    return Finding(
+        article="7",
+        rule="consistency.org_kind",
+        field="name",
+        span=(0, len(name)),
+        matched=name,
+        term=kind,
+        evasion=(),
+        severity="review",
+        explanation=f"账号名称以“{kind}”的名义出现，与认证机构“{org_name}”的性质、经营范围和所属行业不符（第七条第二款）",
+    )
+
+
 def _ruleset_version(tables: _Tables, used: Iterable[Entry]) -> str:
     """A short hash of the engine code version, the character tables and every compiled entry."""
     h = hashlib.sha256(ENGINE_CODE_VERSION.encode())
@@ -172,6 +323,7 @@ class Engine:
         item 6: 同音、谐音); entries that normalise to fewer than two characters are problems."""
         keyed: dict[str, list[tuple[Entry, str]]] = {}
         used: list[Entry] = []
+        allow_variants: list[tuple[str, Entry]] = []
         for e in entries:
             k = self._norm.key(e.term)
             e.key = k
@@ -182,15 +334,30 @@ class Engine:
                 continue
             used.append(e)
             keyed.setdefault(k, []).append((e, ""))
-            if e.kind not in ("term", "suffix", "channel") or not all(is_cjk(c) for c in k):
+            if not e.source.startswith("extra") and any(is_cjk(c) for c in k):
+                for variant in self._one_syllable_variants(k):
+                    if e.kind == "allow":
+                        allow_variants.append((variant, e))
+                    else:
+                        keyed.setdefault(variant, []).append((e, "pinyin"))
+            if not all(is_cjk(c) for c in k):
                 continue
+            if e.kind not in ("term", "suffix", "channel"):
+                continue
+            if e.kind == "term" and len(k) >= 3 and e.category in _SHAPE_CATEGORIES and not e.source.startswith("extra"):
+                for variant in self._shape_variants(k):
+                    keyed.setdefault(variant, []).append((e, "lookalike"))
             if e.homophone or (
                 len(k) >= 3 and e.article in _VARIANT_ARTICLES and not e.source.startswith("extra")
             ):
-                for variant in self._homophone_variants(k):
+                for variant in self._homophone_variants(k, every=e.kind == "channel" and len(k) == 2):
                     keyed.setdefault(variant, []).append((e, "homophone"))
                 for variant in self._pinyin_variants(k, partial=e.homophone):
                     keyed.setdefault(variant, []).append((e, "pinyin"))
+        # 报dao is 报道 or 报到: a pinyin spelling that is also a protected term's stays a finding.
+        for variant, e in allow_variants:
+            if all(item.kind == "allow" for item, _via in keyed.get(variant, ())):
+                keyed.setdefault(variant, []).append((e, "pinyin"))
         self.entries: tuple[Entry, ...] = tuple(used)
         return keyed
 
@@ -205,15 +372,13 @@ class Engine:
             (cjk_rank if is_cjk(c) else other_rank).setdefault(
                 c, len(cjk_rank if is_cjk(c) else other_rank) + 1
             )
-        self._enc = LazyTable(
-            lambda cp: _pair(0x100, len(cjk_rank) + 1 + cp - 0x3400) if is_cjk(chr(cp)) else _OTHER
-        )
+        self._enc = LazyTable(_EncFill(len(cjk_rank)))
         for c, r in cjk_rank.items():
             self._enc[ord(c)] = _pair(0x100, r)
         for c, r in other_rank.items():
             self._enc[ord(c)] = _pair(0x1000, r)
         norm_table, enc = self._norm.table, self._enc
-        self._fused = LazyTable(lambda cp: "".join([enc[ord(k)] for k in norm_table[cp]]))
+        self._fused = LazyTable(_FusedFill(norm_table, enc))
         for cp in (
             list(range(0x20, 0x250))
             + list(range(0x3000, 0x3040))
@@ -224,10 +389,10 @@ class Engine:
 
     def _build_automaton(self, keyed: dict[str, list[tuple[Entry, str]]]) -> None:
         """One Aho–Corasick automaton over the encoded keys; each word's value is its group id."""
-        self._groups: list[tuple[int, tuple[tuple[Entry, str], ...]]] = []
+        self._groups = _Groups()
         self._automaton = ahocorasick.Automaton()
         for gid, (k, items) in enumerate(keyed.items()):
-            self._groups.append((len(k), tuple(items)))
+            self._groups.add(len(k), items)
             self._automaton.add_word(k.translate(self._enc), gid)
         self._has_words = bool(keyed)
         if self._has_words:
@@ -259,11 +424,16 @@ class Engine:
         for fname in TEXT_FIELDS:
             text = getattr(info, fname)
             if text:
-                self._check_field(fname, text, ctx, info, org_key, findings)
+                if prepass.needs_cleaning(text):
+                    self._check_cleaned(fname, text, ctx, info, org_key, findings)
+                else:
+                    self._check_field(fname, text, ctx, info, org_key, findings)
         self._check_consistency(info, ctx, org_key, findings)
         for fname in ("avatar", "cover"):
             data = getattr(info, fname)
             if data:
+                from . import images  # Pillow and zxing only when an image is checked
+
                 scan = images.scan_qr(data)
                 label = "头像" if fname == "avatar" else "封面"
                 for decoded in scan.texts:
@@ -313,12 +483,53 @@ class Engine:
             out.append("".join(syl[i] if mask >> i & 1 else key[i] for i in range(n)))  # type: ignore[misc]
         return out
 
-    def _homophone_variants(self, key: str) -> list[str]:
+    def _spell(self, key: str) -> str:
+        """Every Chinese character of a key written as its syllable (有xian公司 → youxiangongsi)."""
+        pinyin = self._t.pinyin
+        return "".join(pinyin.get(c, c) for c in key)
+
+    @property
+    def _spelled_org_suffixes(self) -> tuple[str, ...]:
+        return tuple(self._spell(x) for x in _INDIVIDUAL_ORG_SUFFIXES)
+
+    def _unspell(self, key: str, org: str) -> str:
+        """Latin syllables of a name put back as the registered name's characters that read so
+        (青he餐饮 with 杭州青禾餐饮… → 青禾餐饮); other Latin letters stay."""
+        pinyin = self._t.pinyin
+        by_syllable = {pinyin[c]: c for c in org if c in pinyin}
+        return _LATIN_RUN_RE.sub(lambda m: by_syllable.get(m.group().replace("v", "u"), m.group()), key)
+
+    def _one_syllable_variants(self, key: str) -> list[str]:
+        """The term with exactly one character written as its pinyin syllable (北jing市, 公an局,
+        wei信): Art 8 item 6 (同音). Tone marks are folded by the key view (jīng → jing); a match
+        whose syllable runs into other Latin letters is dropped in `_check_field` (Guo家菜 is a
+        surname, not 国家)."""
+        out = []
+        for i, c in enumerate(key):
+            syl = self._t.pinyin.get(c)
+            if syl:
+                out.append(key[:i] + syl + key[i + 1 :])
+                if syl[:1] in "ln" and syl[1:2] == "u" and syl[2:] in ("", "e"):
+                    out.append(key[:i] + syl[0] + "v" + syl[2:] + key[i + 1 :])  # lv师: ü written v
+        return out
+
+    def _shape_variants(self, key: str) -> list[str]:
+        """The term with one character replaced by a 形近字 (人民曰报, 新华杜, 国务阮): Art 8 item 6
+        (相近的文字), from the shapes table; the rest of the name must be exact."""
+        shapes = self._t.shapes
+        return [key[:i] + alt + key[i + 1 :] for i, c in enumerate(key) for alt in shapes.get(c, "")]
+
+    def _homophone_variants(self, key: str, every: bool = False) -> list[str]:
         """The term with one character replaced by another of the same reading (新蚊, 薇信).
 
         Exactly one substitution: a word sharing no character with the term (欣雯 for 新闻, a
-        common given name) is too far from it to be an evasion.
+        common given name) is too far from it to be an evasion. With `every` (a two-character
+        messaging channel: any characters that read like the app's name, 威心, 维芯) both may be
+        replaced; a channel counts only with an id after it or a solicitation anyway.
         """
+        if every:
+            first, second = (self._t.readings.get(self._t.pinyin.get(c, ""), "") + c for c in key)
+            return [a + b for a in first for b in second if a + b != key]
         out = []
         for i, c in enumerate(key):
             syl = self._t.pinyin.get(c)
@@ -335,6 +546,32 @@ class Engine:
             return enc
         return self._norm.key(text).translate(self._enc)
 
+    def _check_cleaned(
+        self, fname: str, text: str, ctx: Context, info: Info, org_key: str, out: list[Finding]
+    ) -> None:
+        """Run the detectors on the field after the normalisation pass (`prepass`), and put each
+        finding's span back on the original characters with the evasions the pass undid."""
+        cleaned, omap, removed = prepass.clean(text)
+        if omap is None:
+            self._check_field(fname, text, ctx, info, org_key, out)
+            return
+        found: list[Finding] = []
+        self._check_field(fname, cleaned, ctx, info, org_key, found)
+        for f in found:
+            start, end = prepass.remap(f.span, omap, len(text))
+            tags = list(f.evasion)
+            for tag in prepass.tags_within(removed, start, end):
+                if tag not in tags:
+                    tags.append(tag)
+            explanation = f.explanation
+            if tags != list(f.evasion):
+                explanation = explanation.split("（已还原：")[0]
+                explanation += "（已还原：" + "、".join(EVASION_TEXT.get(t, t) for t in tags) + "）"
+            out.append(
+                Finding(f.article, f.rule, f.field, (start, end), text[start:end], f.term, tuple(tags),
+                        f.severity, explanation)
+            )
+
     def _check_field(
         self, fname: str, text: str, ctx: Context, info: Info, org_key: str, out: list[Finding]
     ) -> None:
@@ -350,12 +587,20 @@ class Engine:
                     e = (end >> 1) + 1
                     for entry, via in items:
                         raw.append((e - klen, e, entry, via))
+            if raw and any(via == "pinyin" for *_x, via in raw):
+                raw = _latin_bounded(raw, text, self._norm.offsets(text), self._norm.table)
         cview = text.translate(self._contact.table)
         contacts = contact.scan(text, cview)
-        numeric = claims.scan(text)
+        numeric: list[tuple[int, int, str]] = []
+        if claims.ANY_ANCHOR_RE.search(text) is not None:
+            numeric = claims.scan(text) + [(xs, xe, "exaggeration") for xs, xe in claims.scan_exaggeration(text)]
+            if not bit & _NAME_CERT and "news" not in ctx.qualifications:
+                numeric += [(ns, ne, "news") for ns, ne in news_service.scan(text)]
         if not raw and not contacts and not numeric:
             return
         allows, prefixes, cands = _sort_matches(raw, bit)
+        if any(c[2].prefix == "division" for c in cands):
+            _unlisted_places(self._norm.key(text), cands, prefixes)
         if not cands and not contacts and not numeric:
             return  # only allow-list spans and prefixes (a place, a country) matched
         field = _FieldText(fname, text, cview, bit, self._norm)
@@ -371,7 +616,11 @@ class Engine:
             for c in contacts
         ]
         for cs, ce, kind in numeric:
-            what = "夸大减肥效果" if kind == "slim" else "夸大收益承诺"
+            if kind == "news":
+                found.append(self._finding("8.4", "pattern.news_service", fname, text, cs, ce,
+                                           f"以{text[cs:ce]}服务为名（新闻属性）", [], "reject"))
+                continue
+            what = {"slim": "夸大减肥效果", "income": "夸大收益承诺"}.get(kind, f"夸大宣传：{text[cs:ce]}")
             found.append(self._finding("8.7", f"pattern.{kind}", fname, text, cs, ce, what, [], "reject"))
         out.extend(_dedupe(found))
 
@@ -474,8 +723,10 @@ class Engine:
         an organisation's name that is mentioned rather than claimed (Art 8 items 2–5)."""
         kept: list[_Pre] = []
         for p in pre:
-            s, e, article, _sev, _rule, _term, entry, _via, parts = p
+            s, e, article, _sev, rule, _term, entry, _via, parts = p
             if _allowed(s, e, article, allows):
+                continue
+            if self._not_a_claim(field, s, e, article, rule):
                 continue
             if article in _IMPERSONATION:
                 if org_key and self._own_name(entry, parts, org_key, ctx):
@@ -484,6 +735,18 @@ class Engine:
                     continue
             kept.append(p)
         return kept
+
+    @staticmethod
+    def _not_a_claim(field: _FieldText, s: int, e: int, article: str, rule: str) -> bool:
+        """A match denied in its clause (非官方, 不是律师), or a profession that names a relative,
+        a client or a topic (医生的女儿, 财经书籍): not a claim about the account."""
+        if article in context_words.NOT_EXCUSED:
+            return False
+        _k, starts, ends = field.offsets()
+        os_, oe = starts[s], ends[e - 1]
+        if context_words.denied(field.text, os_):
+            return True
+        return rule.startswith(("qual.", "lex.landmark")) and context_words.related(field.text, os_, oe)
 
     def _lexicon_findings(self, field: _FieldText, kept: list[_Pre]) -> list[Finding]:
         """Findings of the kept lexicon matches, in the original text's coordinates."""
@@ -593,13 +856,20 @@ class Engine:
         if not name.strip():
             return
         # Without collapsing repeats: 北京京东 must keep both 京 to find the division and the brand.
-        nkey = name.translate(self._norm.table)
+        nkey = prepass.clean(name)[0].translate(self._norm.table)
         if ctx.account_type == "organization":
             if not org_key:
                 return
             org_plain = ctx.verified_org_name.translate(self._norm.table)
-            if _corresponds(nkey, org_plain, self._org_core(org_plain)):
+            core = self._org_core(org_plain)
+            kind = org_kind_mismatch(nkey, org_plain, ctx.verified_uscc)
+            if kind:
+                out.append(_org_kind_finding(name, kind, ctx.verified_org_name))
                 return
+            if _corresponds(nkey, org_plain, core):
+                return
+            if _LATIN_RE.search(nkey) and _corresponds(self._unspell(nkey, org_plain), org_plain, core):
+                return  # 青he餐饮 for 青禾餐饮: a syllable in pinyin is the same name
             out.append(
                 Finding(
                     article="7",
@@ -613,7 +883,9 @@ class Engine:
                     explanation=f"{ARTICLE_TEXT['7']}：账号名称与认证机构“{ctx.verified_org_name}”不一致（第七条）",
                 )
             )
-        elif nkey.endswith(_INDIVIDUAL_ORG_SUFFIXES):
+        elif nkey.endswith(_INDIVIDUAL_ORG_SUFFIXES) or (
+            _LATIN_RE.search(nkey) and self._spell(nkey).endswith(self._spelled_org_suffixes)
+        ):
             out.append(
                 Finding(
                     article="7",

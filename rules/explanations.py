@@ -48,4 +48,5 @@ CONTACT_TEXT: dict[str, str] = {
     "url": "网址",
     "qq": "QQ号",
     "wechat": "微信",
+    "qr_pointer": "引导扫描头像、封面或主页中的二维码",
 }

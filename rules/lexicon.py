@@ -33,7 +33,7 @@ from typing import Any
 from .model import ARTICLES, DOMAINS, TEXT_FIELDS
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
-TABLE_FILES = frozenset({"pinyin.txt", "t2s.txt", "lookalikes.txt"})
+TABLE_FILES = frozenset({"pinyin.txt", "t2s.txt", "lookalikes.txt", "shapes.txt"})
 
 KINDS = frozenset(
     {

@@ -251,7 +251,7 @@ _DIGIT_VARIANTS: dict[str, str] = {}
 for _digits in ("〇一二三四五六七八九", "零壹贰叁肆伍陆柒捌玖", "零壹貳參肆伍陸柒捌玖"):
     for _i, _c in enumerate(_digits):
         _DIGIT_VARIANTS.setdefault(_c, str(_i))
-_DIGIT_VARIANTS.update({"幺": "1", "洞": "0", "两": "2"})
+_DIGIT_VARIANTS.update({"幺": "1", "洞": "0", "两": "2", "兩": "2", "叄": "3", "陆": "6"})
 for _base, _start in (
     (0x2460, 1),
     (0x2474, 1),
@@ -272,7 +272,7 @@ for _i in range(10):
     _DIGIT_VARIANTS[chr(0x1D7E2 + _i)] = str(_i)
     _DIGIT_VARIANTS[chr(0x1D7EC + _i)] = str(_i)
     _DIGIT_VARIANTS[chr(0x1D7F6 + _i)] = str(_i)
-_DOTS = {"点": ".", "。": ".", "｡": ".", "·": ".", "•": ".", "∙": ".", "‧": "."}
+_DOTS = {"点": ".", "點": ".", "。": ".", "｡": ".", "·": ".", "•": ".", "∙": ".", "‧": "."}
 _ATS = {"＠": "@", "﹫": "@"}
 
 
