@@ -1,5 +1,5 @@
 """Periodic report: Art 17 measures taken in the period, by kind and by article; lifted and
-expired ones. (Appealed measures join as a column when the appeals app lands — issue 15.)"""
+expired ones (appeals against them: reports/sections/appeals.py)."""
 
 from __future__ import annotations
 
