@@ -196,12 +196,12 @@ def requeue_stalled(now: dt.datetime | None = None) -> int:
     """The sweep: a chunk of a running run that has not moved for the lease time is queued again
     when no worker holds it (a chunk transaction keeps its row locked) and, if it is waiting in
     a queue, its job is gone from Redis (a restart, a lost job). Chunks planned but never queued
-    are queued too."""
+    are queued too, and a running run whose planning job was lost is planned again."""
     from core.jobs import job_has_ended, uses_rq
 
     now = now or timezone.now()
     stale = now - dt.timedelta(seconds=conf.get("lease_seconds"))
-    requeued = 0
+    requeued = _replan_lost(stale)
     with transaction.atomic():
         stalled = RecheckChunk.objects.select_for_update(skip_locked=True, of=("self",)).filter(
             run__status=RunStatus.RUNNING, status__in=[ChunkStatus.QUEUED, ChunkStatus.RUNNING, ChunkStatus.PENDING],
@@ -214,6 +214,21 @@ def requeue_stalled(now: dt.datetime | None = None) -> int:
         for run_id, pks in by_run.items():
             requeued += queue_chunks(RecheckRun(pk=run_id), chunk_ids=pks, requeue=True)
     return requeued
+
+
+def _replan_lost(stale: dt.datetime) -> int:
+    """Runs still unplanned after the lease time (their plan job vanished with a Redis restart):
+    queue the plan again. A run being planned holds its row lock and is skipped; planning is
+    idempotent, so a duplicate plan job only finds the run planned."""
+    from core.jobs import enqueue
+
+    with transaction.atomic():
+        lost = list(RecheckRun.objects.select_for_update(skip_locked=True).filter(
+            status=RunStatus.RUNNING, planned=False, updated_at__lt=stale).values_list("pk", flat=True))
+        for pk in lost:
+            enqueue("rechecks.jobs.plan_run", pk, queue=conf.get("queue"))
+        RecheckRun.objects.filter(pk__in=lost).update(updated_at=timezone.now())
+    return len(lost)
 
 
 def _job_gone(job_has_ended, pk: int, requeues: int) -> bool:
