@@ -97,6 +97,10 @@ class Account(models.Model):
             models.Index(fields=["name_key"], name="account_name_key_idx"),
             # The rolling recheck takes the oldest-checked accounts first (never checked = NULL).
             models.Index(fields=["last_rechecked_at", "id"], name="account_rechecked_idx"),
+            # Art 13 gaps of public accounts (the dashboard tile and its list): a few rows at most.
+            models.Index(fields=["-id"], name="account_art13_gap_idx", condition=models.Q(is_public_account=True) & (
+                models.Q(operator_name="") | models.Q(operator_address="") | models.Q(content_category="")
+                | models.Q(uscc="") | models.Q(contact=""))),
         ]
         permissions = [("reveal_identity", _("查看完整身份证件号码（需填写理由）"))]
 
