@@ -229,6 +229,20 @@ PUBLIC_PATH_PREFIXES = ("/healthz", "/static/", "/api/", "/login/", "/i18n/", "/
 # Outbound webhooks (core/webhooks, docs/integration.md). Production accepts only https:// URLs;
 # URLs resolving to loopback, private, link-local, reserved or cloud-metadata addresses are refused
 # unless QINGLANG_WEBHOOK_ALLOW_NETWORKS names them (comma-separated addresses or networks).
+# E-mail (organisation certification outcomes): the console backend by default (make run prints
+# the message); production sets the SMTP backend and its host through the environment (README).
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("DJANGO_EMAIL_USE_TLS", "0") == "1"
+EMAIL_USE_SSL = os.environ.get("DJANGO_EMAIL_USE_SSL", "0") == "1"
+EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", 20))
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "qinglang@localhost")
+# Working days an organisation certification is reviewed within (official-website plan).
+ORG_CERT_REVIEW_WORKING_DAYS = int(os.environ.get("QINGLANG_ORG_CERT_REVIEW_WORKING_DAYS", 5))
+
 WEBHOOK_REQUIRE_HTTPS = os.environ.get("QINGLANG_WEBHOOK_REQUIRE_HTTPS", "1" if PRODUCTION else "0") == "1"
 WEBHOOK_ALLOWED_NETWORKS = parse_networks(os.environ.get("QINGLANG_WEBHOOK_ALLOW_NETWORKS", ""),
                                           setting="QINGLANG_WEBHOOK_ALLOW_NETWORKS")

@@ -21,7 +21,7 @@ def test_dashboard(login, admin_user, supervisor, make_account, flat_query_count
                                reason=f"警示 {i}")
         services.case_open(actor=None, reason="registration", source="test", account=account)
 
-    flat_query_count(login(admin_user), "/", add_row, budget=20)
+    flat_query_count(login(admin_user), "/", add_row, budget=21)
 
 
 def test_audit_log(login, auditor, make_account, flat_query_count):
