@@ -232,13 +232,15 @@ PUBLIC_PATH_PREFIXES = ("/healthz", "/static/", "/api/", "/login/", "/i18n/", "/
 # E-mail (organisation certification outcomes): the console backend by default (make run prints
 # the message); production sets the SMTP backend and its host through the environment (README).
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", 25))
-EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = os.environ.get("DJANGO_EMAIL_USE_TLS", "0") == "1"
-EMAIL_USE_SSL = os.environ.get("DJANGO_EMAIL_USE_SSL", "0") == "1"
-EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", 20))
+# Django 6.1 deprecates the EMAIL_* settings in favour of MAILERS (removal in 2028); pytest-django
+# still swaps EMAIL_BACKEND for its outbox, so they stay, and only those the environment sets are set.
+for _name, _cast in (("EMAIL_HOST", str), ("EMAIL_PORT", int), ("EMAIL_HOST_USER", str),
+                     ("EMAIL_HOST_PASSWORD", str), ("EMAIL_TIMEOUT", int)):
+    if os.environ.get(f"DJANGO_{_name}"):
+        globals()[_name] = _cast(os.environ[f"DJANGO_{_name}"])
+for _name in ("EMAIL_USE_TLS", "EMAIL_USE_SSL"):
+    if os.environ.get(f"DJANGO_{_name}"):
+        globals()[_name] = os.environ[f"DJANGO_{_name}"] == "1"
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "qinglang@localhost")
 # Working days an organisation certification is reviewed within (official-website plan).
 ORG_CERT_REVIEW_WORKING_DAYS = int(os.environ.get("QINGLANG_ORG_CERT_REVIEW_WORKING_DAYS", 5))

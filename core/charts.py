@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from core.workdays import SHANGHAI
 
@@ -61,11 +62,11 @@ def period_from(params, *, default_days: int = 30) -> tuple[Period, str]:
         start_day = dt.date.fromisoformat(start) if start else default.start
         end_day = dt.date.fromisoformat(end) if end else today
     except ValueError:
-        return default, "日期格式应为 YYYY-MM-DD"
+        return default, _("日期格式应为 YYYY-MM-DD")
     if end_day < start_day:
-        return default, "结束日期早于开始日期"
+        return default, _("结束日期早于开始日期")
     if (end_day - start_day).days >= MAX_DAYS:
-        return default, f"时间范围最长 {MAX_DAYS} 天"
+        return default, _("时间范围最长 %(n)s 天") % {"n": MAX_DAYS}
     return Period(start_day, end_day), ""
 
 
