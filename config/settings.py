@@ -242,6 +242,8 @@ for _name in ("EMAIL_USE_TLS", "EMAIL_USE_SSL"):
     if os.environ.get(f"DJANGO_{_name}"):
         globals()[_name] = os.environ[f"DJANGO_{_name}"] == "1"
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "qinglang@localhost")
+# Seconds each dashboard chart is cached per period, language and permission set (0: never).
+DASHBOARD_CHART_CACHE_SECONDS = int(os.environ.get("QINGLANG_DASHBOARD_CACHE_SECONDS", 120))
 # Working days an organisation certification is reviewed within (official-website plan).
 ORG_CERT_REVIEW_WORKING_DAYS = int(os.environ.get("QINGLANG_ORG_CERT_REVIEW_WORKING_DAYS", 5))
 

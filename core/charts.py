@@ -74,9 +74,10 @@ def chart(key: str, title, *, labels: list, series: list[dict], url: str = "", l
           kind: str = "bar", unit: str = "", note: str = "") -> dict:
     """A chart: ``labels`` along the x axis, ``series`` ``[{"name", "values"}]`` (one value per
     label); ``links`` one list URL per label (a bar links to its own filter), ``url`` the whole list."""
-    return {"key": key, "title": title, "labels": [str(x) for x in labels], "series": series, "url": url,
-            "links": links or [], "kind": kind, "unit": unit, "note": note,
-            "total": sum(v or 0 for s in series for v in s["values"])}
+    series = [{"name": str(s["name"]), "values": list(s["values"])} for s in series]
+    return {"key": key, "title": str(title), "labels": [str(x) for x in labels], "series": series, "url": url,
+            "links": links or [], "kind": kind, "unit": unit,
+            "total": sum(v or 0 for s in series for v in s["values"]), "note": str(note)}
 
 
 def day_label(day: dt.date) -> str:
@@ -177,3 +178,26 @@ def _grouped(spec: dict, left: float, top: float, plot_h: float, step: float, pe
         link = spec["links"][i] if i < len(spec["links"]) else ""
         out.append(f'<a href="{escape(link)}">{"".join(bars)}</a>' if link else "".join(bars))
     return "".join(out)
+
+
+def cached_charts(store: dict, request, period: Period, *, seconds: int) -> list[dict]:
+    """Every registered chart for this request, each cached for ``seconds`` per chart, period,
+    language and permission set (a chart's numbers depend on nothing else), so a morning's
+    supervisors reloading the page share one computation. 0 seconds: always computed."""
+    import hashlib
+
+    from django.core.cache import cache
+    from django.utils.translation import get_language
+
+    scope = hashlib.sha256(",".join(sorted(request.user.get_all_permissions())).encode()).hexdigest()[:16]
+    out = []
+    for panel in sorted(store.values(), key=lambda p: p.order):
+        key = f"dashboard:chart:{panel.key}:{period.query()}:{get_language()}:{scope}"
+        spec = cache.get(key) if seconds else None
+        if spec is None:
+            spec = panel.fn(request, period) or {}
+            if seconds:
+                cache.set(key, spec, seconds)
+        if spec:
+            out.append(dict(spec))
+    return out

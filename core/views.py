@@ -29,10 +29,11 @@ def healthz(request):
 def dashboard(request):
     """The tiles and charts of every app (registered in ``core.registry``), in their order; one
     date range (``?start=&end=``) drives every chart."""
-    from core.charts import period_from, render_svg
+    from core.charts import cached_charts, period_from, render_svg
 
     period, period_error = period_from(request.GET)
-    charts = panels(registry.dashboard_charts, request, period)
+    charts = cached_charts(registry.dashboard_charts, request, period,
+                           seconds=settings.DASHBOARD_CHART_CACHE_SECONDS)
     for spec in charts:
         spec["svg"] = render_svg(spec)
         spec["rows"] = [{"label": label, "link": spec["links"][i] if i < len(spec["links"]) else "",

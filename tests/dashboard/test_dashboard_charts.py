@@ -179,3 +179,16 @@ def test_dashboard_page_shows_every_chart_with_links_and_a_flat_query_count(
     moderator_html = login(moderator).get("/").content.decode()
     assert "团队：每人每日决定数" not in moderator_html
     assert len(re.findall(r"<svg", moderator_html)) >= 1
+
+
+def test_charts_are_cached_per_period_and_permissions(cases, supervisor, moderator, django_assert_num_queries):
+    from core.charts import cached_charts
+    from core.registry import registry
+
+    period = Period(D - dt.timedelta(days=3), D + dt.timedelta(days=5))  # a range no other test uses
+    first = cached_charts(registry.dashboard_charts, req(supervisor), period, seconds=60)
+    with django_assert_num_queries(0):
+        again = cached_charts(registry.dashboard_charts, req(supervisor), period, seconds=60)
+    assert again == first
+    mod = cached_charts(registry.dashboard_charts, req(moderator), period, seconds=60)
+    assert "moderation.team_decisions" not in {c["key"] for c in mod}  # another permission set, another entry
