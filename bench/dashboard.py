@@ -87,9 +87,9 @@ def seed(accounts: int, cases: int) -> None:
     todo = cases // 4 - Measure.objects.count()
     if todo > 0:
         _copy(Measure, (_measure(rng, now, ids) for _ in range(todo)), {})
-    todo = cases // 10 - Complaint.objects.count()
-    if todo > 0:
-        _copy(Complaint, (_complaint(rng, now, i) for i in range(todo)), {})
+    have = Complaint.objects.count()
+    if cases // 10 > have:
+        _copy(Complaint, (_complaint(rng, now, have + i) for i in range(cases // 10 - have)), {})
     with connection.cursor() as cur:
         cur.execute("ANALYZE")
 
