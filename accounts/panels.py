@@ -31,8 +31,12 @@ def pending_certifications_panel(request):
 
 
 def art13_gaps_panel(request):
-    """Existing public accounts whose Art 13 block has a gap (registered before it was enforced)."""
+    """Existing public accounts whose Art 13 block has a gap (registered before it was enforced);
+    counted at most every five minutes (a count over the public accounts at 1M rows)."""
     if not request.user.has_perm("accounts.view_account"):
         return None
-    return {"title": _("公众账号 Art 13 信息不全"), "value": Account.objects.filter(incomplete_q()).count(),
+    from django.core.cache import cache
+
+    count = cache.get_or_set("accounts:art13_gaps", lambda: Account.objects.filter(incomplete_q()).count(), 300)
+    return {"title": _("公众账号 Art 13 信息不全"), "value": count,
             "url": reverse("accounts:account_list") + "?art13_incomplete=true"}

@@ -7,7 +7,7 @@ Usage (PostgreSQL): DATABASE_URL=postgres://postgres@127.0.0.1:5432/qinglang_ben
 Seeds what is missing — accounts with ``seed_scale`` (COPY), then review cases, submissions,
 measures and complaints by COPY, spread over the last 90 days — and renders the real dashboard
 (every tile and chart, the default 30-day range) through Django's test client as a supervisor.
-The reference, measured in the same run, is a one-row page: the account list filtered to one uid.
+The reference, measured in the same run, is a one-row page: the case list filtered to one case number.
 Prints median and p95 of both and their ratio. The charts are live SQL over indexes (no roll-up
 table): see docs/dashboard.md.
 """
@@ -169,7 +169,7 @@ def main() -> None:
     seed(args.accounts, args.cases)
     client = Client()
     client.force_login(User.objects.get(username="bench-supervisor"))
-    one = Account.objects.order_by("id").values_list("uid", flat=True).first()
+    one = ReviewCase.objects.order_by("id").values_list("pk", flat=True).first()
     print(f"dashboard at {Account.objects.count():,} accounts, {ReviewCase.objects.count():,} cases, "
           f"{Submission.objects.count():,} submissions, {Measure.objects.count():,} measures, "
           f"{Complaint.objects.count():,} complaints; {args.rounds} rounds")
@@ -177,7 +177,7 @@ def main() -> None:
 
     results = {}
     ninety = f"/?start={timezone.localdate() - dt.timedelta(days=89)}"
-    runs = (("reference: one-row account list", f"/accounts/?q={one}", 0),
+    runs = (("reference: one-row case list", f"/moderation/cases/?status=all&q={one}", 0),
             ("dashboard, 30 days, cold (no cache)", "/", 0), ("dashboard, 90 days, cold (no cache)", ninety, 0),
             ("dashboard, 30 days, charts cached", "/", 120))
     for label, url, seconds in runs:
@@ -185,7 +185,7 @@ def main() -> None:
         times = timed(client, url, args.rounds)
         results[label] = statistics.median(times)
         print(f"  {label:<38} median {statistics.median(times):7.1f} ms   p95 {times[int(len(times) * 0.95) - 1]:7.1f} ms")
-    ref = results["reference: one-row account list"]
+    ref = results["reference: one-row case list"]
     for label, _url, _seconds in runs[1:]:
         print(f"  {label} / reference = {results[label] / ref:.1f}x   (target < 300 ms)")
 

@@ -136,14 +136,25 @@ def measures_by_kind_per_week(request, period: Period):
                  url=f"{base}?action=apply")
 
 
+_ARTICLES_SQL = """
+SELECT a, count(DISTINCT m.id) FROM moderation_measure m, jsonb_array_elements_text(m.legal_basis) a
+ WHERE m.action = 'apply' AND m.created_at >= %s AND m.created_at < %s
+ GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10"""
+
+
 def top_measure_articles(request, period: Period):
     if not request.user.has_perm("moderation.view_measure"):
         return None
-    counts: Counter = Counter()
-    for basis in Measure.objects.filter(action=Measure.Action.APPLY, created_at__gte=period.since,
-                                        created_at__lt=period.until).values_list("legal_basis", flat=True):
-        counts.update(set(basis or []))
-    top = counts.most_common(10)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute(_ARTICLES_SQL, [period.since, period.until])
+            top = cur.fetchall()
+    else:
+        counts: Counter = Counter()
+        for basis in Measure.objects.filter(action=Measure.Action.APPLY, created_at__gte=period.since,
+                                            created_at__lt=period.until).values_list("legal_basis", flat=True):
+            counts.update(set(basis or []))
+        top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
     base = reverse("moderation:measure_list")
     return chart("moderation.measure_articles", _("处置措施最常引用的条款"), labels=[f"Art {a}" for a, _n in top],
                  series=[{"name": _("措施"), "values": [n for _a, n in top]}], url=f"{base}?action=apply")
