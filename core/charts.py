@@ -180,7 +180,7 @@ def _grouped(spec: dict, left: float, top: float, plot_h: float, step: float, pe
     return "".join(out)
 
 
-def cached_charts(store: dict, request, period: Period, *, seconds: int) -> list[dict]:
+def cached_charts(store: dict, request, period: Period, *, seconds: int, refresh: bool = False) -> list[dict]:
     """Every registered chart for this request, each cached for ``seconds`` per chart, period,
     language and permission set (a chart's numbers depend on nothing else), so a morning's
     supervisors reloading the page share one computation. 0 seconds: always computed."""
@@ -193,7 +193,7 @@ def cached_charts(store: dict, request, period: Period, *, seconds: int) -> list
     out = []
     for panel in sorted(store.values(), key=lambda p: p.order):
         key = f"dashboard:chart:{panel.key}:{period.query()}:{get_language()}:{scope}"
-        spec = cache.get(key) if seconds else None
+        spec = cache.get(key) if seconds and not refresh else None
         if spec is None:
             spec = panel.fn(request, period) or {}
             if seconds:
@@ -201,3 +201,31 @@ def cached_charts(store: dict, request, period: Period, *, seconds: int) -> list
         if spec:
             out.append(dict(spec))
     return out
+
+
+def warm_dashboard() -> int:
+    """Scheduled (rqcron, every minute): compute the default-range charts for one user of each
+    staff role, so the first supervisor of the morning gets the cached page too. Returns how many
+    role pages were warmed."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    from core.registry import registry
+
+    seconds = settings.DASHBOARD_CHART_CACHE_SECONDS
+    if not seconds:
+        return 0
+    period, _error = period_from({})
+    warmed = 0
+    for role in sorted(registry.role_permissions):
+        user = get_user_model().objects.filter(groups__name=role, is_active=True).order_by("id").first()
+        if user is None:
+            continue
+        request = RequestFactory().get("/")
+        request.user = user
+        with translation.override(settings.LANGUAGE_CODE):
+            cached_charts(registry.dashboard_charts, request, period, seconds=seconds, refresh=True)
+        warmed += 1
+    return warmed

@@ -192,3 +192,16 @@ def test_charts_are_cached_per_period_and_permissions(cases, supervisor, moderat
     assert again == first
     mod = cached_charts(registry.dashboard_charts, req(moderator), period, seconds=60)
     assert "moderation.team_decisions" not in {c["key"] for c in mod}  # another permission set, another entry
+
+
+def test_scheduled_warming_fills_the_cache_for_each_role(cases, supervisor, moderator, settings,
+                                                         django_assert_num_queries):
+    from core.charts import cached_charts, period_from, warm_dashboard
+    from core.registry import registry
+
+    settings.DASHBOARD_CHART_CACHE_SECONDS = 60
+    assert warm_dashboard() >= 2  # moderator and supervisor (one user per role)
+    supervisor.get_all_permissions()  # the page has them loaded already (middleware, navigation)
+    with django_assert_num_queries(0):
+        charts_now = cached_charts(registry.dashboard_charts, req(supervisor), period_from({})[0], seconds=60)
+    assert "moderation.team_decisions" in {c["key"] for c in charts_now}
