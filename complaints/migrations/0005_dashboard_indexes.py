@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0006_org_certification_plan'),
+        ('accounts', '0010_org_certification_plan'),
         ('complaints', '0004_queue_order_nulls_last'),
         ('core', '0006_webhook_deliveries'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

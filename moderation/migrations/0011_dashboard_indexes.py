@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0006_org_certification_plan'),
-        ('moderation', '0007_notice_webhook_events'),
+        ('accounts', '0010_org_certification_plan'),
+        ('moderation', '0010_credit_policy_appeal_notices'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
