@@ -82,6 +82,7 @@ def public_profile(request, uid: Uid):
         "ip_location_label": f"IP属地：{location}",
         "qualification_labels": _labels(account),
         "public_account": public_block,
+        "org_label": selectors.org_label(account),
     }
 
 

@@ -34,6 +34,7 @@ class AccountsConfig(AppConfig):
         registry.register_dashboard_panel(panels.account_count_panel, order=10)
         registry.register_dashboard_panel(panels.pending_qualifications_panel, order=11)
         registry.register_dashboard_panel(panels.pending_certifications_panel, order=12)
+        registry.register_dashboard_panel(panels.art13_gaps_panel, order=13)
         exports.register()
         # Art 6: published rules and who accepted them.
         registry.register_nav("accounts:rules_manage", _("平台规则"), "accounts.view_ruledocumentversion", order=90)

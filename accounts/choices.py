@@ -38,6 +38,27 @@ class OrgClass(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+# The "官方" label an approved organisation certification shows (official-website plan), by the
+# class its USCC's first two characters give (GB 32100).
+ORG_LABELS = {
+    OrgClass.SOCIAL_ORGANIZATION: _("官方 · 社会组织"),
+    OrgClass.ENTERPRISE: _("官方 · 企业"),
+    OrgClass.GOVERNMENT: _("官方 · 国家机关"),
+    OrgClass.PUBLIC_INSTITUTION: _("官方 · 事业单位"),
+    OrgClass.MASS_ORGANIZATION: _("官方 · 群团组织"),
+    OrgClass.OTHER: _("官方 · 机构"),
+}
+
+# Certifications that hold their USCC and website: one live certification per organisation and site.
+LIVE_CERTIFICATION_STATUSES = ("pending", "approved")
+
+
+class CertificationEmailStatus(models.TextChoices):
+    PENDING = "pending", _("待发送")
+    SENT = "sent", _("已发送")
+    FAILED = "failed", _("发送失败")
+
+
 class QualificationDomain(models.TextChoices):
     """Art 11 regulated domains."""
 

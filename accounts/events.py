@@ -15,6 +15,8 @@ EVENT_LABELS = {
     "identity.verified": _("实名认证"),
     "org_certification.decided": _("机构认证决定"),
     "org_certification.submitted": _("提交机构认证"),
+    "org_certification.revoked": _("撤销机构认证"),
+    "org_certification.emailed": _("发送机构认证结果邮件"),
     "qualification.decided": _("资质认证决定"),
     "qualification.submitted": _("提交资质认证"),
     "rule.accepted": _("同意平台规则"),

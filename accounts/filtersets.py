@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.art13 import incomplete_q
 from accounts.choices import CREDIT_BANDS, AccountKind, AccountStatus
 from accounts.models import Account
 from accounts.selectors import has_current_qualification
@@ -26,10 +27,12 @@ class AccountFilterSet(django_filters.FilterSet):
         choices=[(k, v[2]) for k, v in CREDIT_BANDS.items()], method="filter_credit", label=_("信用等级")
     )
     has_qualification = YesNoFilter(method="filter_qualification", label=_("持有有效资质"))
+    art13_incomplete = YesNoFilter(method="filter_art13", label=_("公众账号信息不全 (Art 13)"))
 
     class Meta:
         model = Account
-        fields = ["q", "status", "kind", "is_public_account", "ip_province", "credit_band", "has_qualification"]
+        fields = ["q", "status", "kind", "is_public_account", "ip_province", "credit_band", "has_qualification",
+                  "art13_incomplete"]
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -48,3 +51,6 @@ class AccountFilterSet(django_filters.FilterSet):
     def filter_qualification(self, queryset, name, value):
         exists = has_current_qualification()
         return queryset.filter(exists if value else ~exists)
+
+    def filter_art13(self, queryset, name, value):
+        return queryset.filter(incomplete_q()) if value else queryset.exclude(incomplete_q())

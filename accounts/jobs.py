@@ -21,3 +21,10 @@ def expire_qualifications() -> dict:
             except ServiceError as exc:
                 errors.append(f"qualification {q.pk}: {exc.message}")
         return dict(counts)
+
+
+def send_certification_email(email_id: int) -> str:
+    """Send an organisation certification's outcome e-mail and record its delivery."""
+    from accounts.mail import outcome_email_send
+
+    return outcome_email_send(email_id=email_id)

@@ -11,8 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import (
+    LIVE_CERTIFICATION_STATUSES,
+    ORG_LABELS,
     AccountKind,
     AccountStatus,
+    CertificationEmailStatus,
     IdentityMethod,
     InfoSource,
     OrgClass,
@@ -97,6 +100,10 @@ class Account(models.Model):
             models.Index(fields=["name_key"], name="account_name_key_idx"),
             # The rolling recheck takes the oldest-checked accounts first (never checked = NULL).
             models.Index(fields=["last_rechecked_at", "id"], name="account_rechecked_idx"),
+            # Art 13 gaps of public accounts (the dashboard tile and its list): a few rows at most.
+            models.Index(fields=["-id"], name="account_art13_gap_idx", condition=models.Q(is_public_account=True) & (
+                models.Q(operator_name="") | models.Q(operator_address="") | models.Q(content_category="")
+                | models.Q(uscc="") | models.Q(contact=""))),
         ]
         permissions = [("reveal_identity", _("查看完整身份证件号码（需填写理由）"))]
 
@@ -206,19 +213,24 @@ class Qualification(models.Model):
 
 
 class OrgCertification(models.Model):
-    """An organisation certification application, modelled on the official-website protection
-    plan (USCC, full name, short name, website, contact person, contact e-mail)."""
+    """An organisation certification application under the official-website protection plan:
+    USCC, full name, short name, website (required), contact person and contact e-mail. Reviewed
+    within 5 working days; an approved one shows the "官方" label of its USCC class until revoked.
+    One live (pending or approved) certification per USCC and per website."""
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="org_certifications")
     uscc = models.CharField(_("统一社会信用代码"), max_length=18)
     org_class = models.CharField(_("机构类别"), max_length=24, choices=OrgClass.choices)
     full_name = models.CharField(_("机构全称"), max_length=200)
     short_name = models.CharField(_("机构简称"), max_length=100, blank=True)
-    website = models.URLField(_("官方网站"), blank=True)
+    website = models.URLField(_("官方网站"))
+    # The registrable domain of the website's host ("www.example.com.cn" -> "example.com.cn").
+    website_domain = models.CharField(_("网站域名"), max_length=253, blank=True)
     contact_person = models.CharField(_("联系人"), max_length=50)
     contact_email = models.EmailField(_("联系邮箱"))
     status = models.CharField(_("状态"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING)
     submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now)
+    due_at = models.DateTimeField(_("审核截止"), null=True, blank=True)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
     reviewed_at = models.DateTimeField(null=True, blank=True)
@@ -228,12 +240,49 @@ class OrgCertification(models.Model):
         ordering = ["-submitted_at"]
         verbose_name = _("机构认证申请")
         verbose_name_plural = _("机构认证申请")
-        # One open certification per account (issue 11); a second one is refused with 409.
-        constraints = [models.UniqueConstraint(fields=["account"], condition=models.Q(status=ReviewStatus.PENDING),
-                                               name="one_pending_org_certification")]
+        # One open certification per account (issue 11); a second one is refused with 409. One live
+        # (pending or approved) certification per USCC and per website (official-website plan).
+        constraints = [
+            models.UniqueConstraint(fields=["account"], condition=models.Q(status=ReviewStatus.PENDING),
+                                    name="one_pending_org_certification"),
+            models.UniqueConstraint(fields=["uscc"], condition=models.Q(status__in=LIVE_CERTIFICATION_STATUSES),
+                                    name="orgcert_one_live_per_uscc"),
+            models.UniqueConstraint(fields=["website_domain"],
+                                    condition=models.Q(status__in=LIVE_CERTIFICATION_STATUSES)
+                                    & ~models.Q(website_domain=""), name="orgcert_one_live_per_website"),
+        ]
+        indexes = [models.Index(fields=["status", "due_at"], name="orgcert_status_due_idx")]
 
     def __str__(self) -> str:
         return self.full_name
+
+    @property
+    def label(self) -> str:
+        """The public label text, by USCC class."""
+        return str(ORG_LABELS.get(self.org_class, ORG_LABELS[OrgClass.OTHER]))
+
+
+class OrgCertificationEmail(models.Model):
+    """An outcome e-mail to a certification's contact address (approved, refused with reasons,
+    revoked): created with the decision, sent by a job after commit, its delivery recorded."""
+
+    certification = models.ForeignKey(OrgCertification, on_delete=models.CASCADE, related_name="emails")
+    outcome = models.CharField(_("结果"), max_length=10, choices=ReviewStatus.choices)
+    subject = models.CharField(_("主题"), max_length=200)
+    body = models.TextField(_("正文"))
+    status = models.CharField(_("发送状态"), max_length=10, choices=CertificationEmailStatus.choices,
+                              default=CertificationEmailStatus.PENDING)
+    error = models.CharField(_("失败原因"), max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("机构认证结果邮件")
+        verbose_name_plural = _("机构认证结果邮件")
+
+    def __str__(self) -> str:
+        return f"{self.certification_id} {self.outcome} {self.status}"
 
 
 class ImportRun(models.Model):

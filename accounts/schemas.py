@@ -42,7 +42,8 @@ class OrgCertificationIn(StrictSchema):
     uscc: Annotated[Text, StringConstraints(min_length=1, max_length=30)]
     full_name: Annotated[Text, StringConstraints(min_length=2, max_length=200)]
     short_name: Annotated[Text, StringConstraints(max_length=100)] = ""
-    website: Annotated[Text, StringConstraints(max_length=200)] = ""
+    website: Annotated[Text, StringConstraints(min_length=1, max_length=200)] = Field(
+        description="官方网站（必填）：http(s) 网址，主机须为可注册的域名")
     contact_person: Annotated[Text, StringConstraints(min_length=1, max_length=50)]
     contact_email: Annotated[Text, StringConstraints(min_length=3, max_length=254)]
 
@@ -101,6 +102,13 @@ class PublicAccountBlock(Schema):
     contact: str
 
 
+class OrgLabelOut(Schema):
+    text: str
+    org_class: str
+    full_name: str
+    website: str
+
+
 class PublicProfileOut(Schema):
     uid: str
     name: str
@@ -108,6 +116,7 @@ class PublicProfileOut(Schema):
     ip_location_label: str
     qualification_labels: list[QualificationLabel]
     public_account: PublicAccountBlock | None
+    org_label: OrgLabelOut | None = Field(default=None, description="已通过机构认证的“官方”标识，撤销后即消失")
 
 
 class RuleRefIn(StrictSchema):

@@ -8,14 +8,22 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import iplocation, signals
-from accounts.choices import QUALIFICATION_TRANSITIONS, AccountKind, InfoSource, ReviewStatus
+from accounts.choices import (
+    LIVE_CERTIFICATION_STATUSES,
+    QUALIFICATION_TRANSITIONS,
+    AccountKind,
+    InfoSource,
+    ReviewStatus,
+)
 from accounts.identity import ValidatedIdentity
+from accounts.mail import outcome_email_queue
 from accounts.models import (
     INFO_FIELDS,
     Account,
@@ -24,7 +32,8 @@ from accounts.models import (
     OrgCertification,
     Qualification,
 )
-from core import crypto, rules_engine
+from accounts.website import registrable_domain
+from core import crypto, rules_engine, workdays
 from core.audit import actor_label_for, record
 from core.errors import ServiceError
 from core.fastinsert import insert
@@ -272,22 +281,40 @@ def qualification_decide(*, actor, qualification: Qualification, status: str, no
     return qualification
 
 
+def _refuse_second_live_certification(uscc: str, domain: str) -> None:
+    """One live (pending or approved) certification per organisation and per website."""
+    live = OrgCertification.objects.filter(status__in=LIVE_CERTIFICATION_STATUSES)
+    if live.filter(uscc=uscc).exists():
+        raise ServiceError(_("该统一社会信用代码已有待审核或已通过的机构认证"), field="uscc", code="duplicate",
+                           status=409)
+    if live.filter(website_domain=domain).exists():
+        raise ServiceError(_("该官方网站（%(domain)s）已有待审核或已通过的机构认证") % {"domain": domain},
+                           field="website", code="duplicate", status=409)
+
+
 @transaction.atomic
 def org_certification_submit(*, actor, account: Account, identity: ValidatedIdentity, full_name: str,
-                             short_name: str = "", website: str = "", contact_person: str,
+                             short_name: str = "", website: str, contact_person: str,
                              contact_email: str) -> OrgCertification:
-    """An organisation asks to be certified under its registered name (Art 7, 9)."""
+    """An organisation asks to be certified under its registered name (Art 7, 9), as the
+    official-website plan asks: the website is required and its host a registrable domain, and the
+    review is due in ``ORG_CERT_REVIEW_WORKING_DAYS`` working days (the review case's deadline)."""
     if account.kind != AccountKind.ORGANIZATION:
         raise ServiceError(_("只有机构用户可以申请机构认证"), field="account", code="wrong_kind", status=409)
+    domain = registrable_domain(website)
+    _refuse_second_live_certification(identity.number, domain)
+    now = timezone.now()
     cert = OrgCertification(
         account=account, uscc=identity.number, org_class=identity.org_class, full_name=full_name,
-        short_name=short_name, website=website, contact_person=contact_person, contact_email=contact_email,
+        short_name=short_name, website=website.strip(), website_domain=domain, contact_person=contact_person,
+        contact_email=contact_email, submitted_at=now,
+        due_at=workdays.deadline(timezone.localtime(now), settings.ORG_CERT_REVIEW_WORKING_DAYS).due_at,
     )
     _save_only_open(cert, OrgCertification.objects.filter(account=account), field="account",
                     message=_("该账号已有待审核的机构认证申请，请等待审核结果"))
     record("org_certification.submitted", actor=actor, subject=account,
            new={"certification_id": cert.pk, "uscc": identity.number, "org_class": identity.org_class,
-                "full_name": full_name})
+                "full_name": full_name, "website_domain": domain, "due_at": cert.due_at})
     signals.org_certification_submitted.send(sender=OrgCertification, actor=actor, obj=cert)
     return cert
 
@@ -296,8 +323,9 @@ def org_certification_submit(*, actor, account: Account, identity: ValidatedIden
 def org_certification_decide(*, actor, certification: OrgCertification, approve: bool,
                              reason: str) -> OrgCertification:
     """Approve or refuse a pending organisation certification (Art 7, 9). An approved one puts its
-    registered name and USCC on the account as a new information version; both are shown to the
-    public, so a staff member approving one needs the certification permission."""
+    registered name and USCC on the account as a new information version and shows the "官方"
+    label of its class; both are shown to the public, so a staff member approving one needs the
+    certification permission. The contact e-mail is told the outcome (with the reasons on refusal)."""
     cert = OrgCertification.objects.select_for_update().get(pk=certification.pk)
     if cert.status != ReviewStatus.PENDING:
         raise ServiceError(_("机构认证已处理，不能再次决定"), field="status", code="illegal_transition", status=409)
@@ -311,4 +339,25 @@ def org_certification_decide(*, actor, certification: OrgCertification, approve:
                            source=InfoSource.MODERATION, reference=f"org_certification:{cert.pk}")
     record("org_certification.decided", actor=actor, subject=cert.account,
            new={"certification_id": cert.pk, "status": cert.status, "reason": reason})
+    outcome_email_queue(cert=cert, outcome=cert.status, reason=reason)
+    return cert
+
+
+@transaction.atomic
+def org_certification_revoke(*, actor, certification: OrgCertification, reason: str) -> OrgCertification:
+    """Revoke an approved certification: the "官方" label disappears at once (every page and the
+    public profile read approved certifications live), the contact e-mail is told why, and the
+    USCC and website are free for a new application. Supervisors only (or the system)."""
+    if actor is not None and not (hasattr(actor, "has_perm") and actor.has_perm("accounts.change_orgcertification")):
+        raise ServiceError(_("机构认证须由审核主管撤销"), code="forbidden", status=403)
+    if not (reason or "").strip():
+        raise ServiceError(_("请填写撤销理由"), field="reason", code="required")
+    cert = OrgCertification.objects.select_for_update().get(pk=certification.pk)
+    if cert.status != ReviewStatus.APPROVED:
+        raise ServiceError(_("只有已通过的机构认证可以撤销"), field="status", code="illegal_transition", status=409)
+    cert.status, cert.review_note = ReviewStatus.REVOKED, reason
+    cert.save(update_fields=["status", "review_note"])
+    record("org_certification.revoked", actor=actor, subject=cert.account,
+           old={"status": ReviewStatus.APPROVED}, new={"certification_id": cert.pk, "status": cert.status, "reason": reason})
+    outcome_email_queue(cert=cert, outcome=ReviewStatus.REVOKED, reason=reason)
     return cert

@@ -9,5 +9,6 @@ urlpatterns = [
     path("identities/<int:pk>/reveal/", views.identity_reveal, name="identity_reveal"),
     path("rules/", rule_views.manage, name="rules_manage"),
     path("rules/<int:pk>/", rule_views.version_detail, name="rules_version"),
+    path("org-certifications/<int:pk>/revoke/", views.org_certification_revoke, name="org_certification_revoke"),
     path("<str:uid>/", views.account_detail, name="account_detail"),
 ]

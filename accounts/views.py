@@ -2,16 +2,18 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
 from accounts.filtersets import AccountFilterSet
 from accounts.forms import RevealIdentityForm
-from accounts.models import INFO_FIELDS, IdentityVerification
+from accounts.models import INFO_FIELDS, IdentityVerification, OrgCertification
 from accounts.tables import AccountTable
 from core.diff import info_diff
+from core.errors import ServiceError
 from core.models import AuditEntry
 from core.registry import panels, registry
 from core.views_generic import ObjectListView
@@ -47,6 +49,7 @@ def account_detail(request, uid):
         "audit": audit,
         "reveal_form": RevealIdentityForm(),
         "can_reveal": request.user.has_perm("accounts.reveal_identity"),
+        "can_revoke": request.user.has_perm("accounts.change_orgcertification"),
         "extra_panels": panels(registry.account_panels, request, account),
     }
     return render(request, "accounts/account_detail.html", context)
@@ -62,3 +65,17 @@ def identity_reveal(request, pk):
         messages.warning(request, _("已记录本次查看。请勿复制、截图或外传。"))
     return render(request, "accounts/identity_reveal.html",
                   {"identity": identity, "account": identity.account, "form": form, "revealed": revealed})
+
+
+@permission_required("accounts.change_orgcertification", raise_exception=True)
+@require_POST
+def org_certification_revoke(request, pk):
+    """A supervisor revokes an approved organisation certification; its label goes at once."""
+    cert = get_object_or_404(OrgCertification.objects.select_related("account"), pk=pk)
+    try:
+        services.org_certification_revoke(actor=request.user, certification=cert, reason=request.POST.get("reason", ""))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已撤销机构认证，标识已移除，结果已发往联系邮箱。"))
+    return redirect("accounts:account_detail", uid=cert.account.uid)

@@ -40,6 +40,10 @@ class ComplaintsConfig(AppConfig):
         registry.register_nav("complaints:policies", _("时限与日历"), "complaints.view_slapolicy", order=80)
         for order, panel in enumerate((panels.overdue_panel, panels.due_soon_panel, panels.alerts_panel), start=60):
             registry.register_dashboard_panel(panel, order=order)
+        from complaints import charts
+
+        registry.register_dashboard_chart(charts.received_closed, order=60)
+        registry.register_dashboard_chart(charts.on_time_by_category, order=61)
         registry.register_seed_hook(demo.seed, order=60)
         registry.register_deadline_recomputer("complaints", recompute.complaint_deadlines_recompute)
         registry.register_case_panel(panels.case_complaints_panel, order=60)

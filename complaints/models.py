@@ -140,6 +140,7 @@ class Complaint(models.Model):
             models.Index(fields=["category", "deprioritised", "next_due_at"], name="complaint_category_idx"),
             models.Index(fields=["target_key", "category", "received_at"], name="complaint_dup_idx"),
             models.Index(fields=["received_at"], name="complaint_received_idx"),
+            models.Index(fields=["closed_at"], condition=models.Q(closed_at__isnull=False), name="complaint_closed_idx"),
             models.Index(fields=["next_due_at"], name="complaint_due_idx"),
         ]
         constraints = [

@@ -58,7 +58,7 @@ def on_validation_error(request, exc):
 
 @api.exception_handler(ServiceError)
 def on_service_error(request, exc: ServiceError):
-    errors = [{"field": exc.field, "message": exc.message, "code": exc.code}] if exc.field else []
+    errors = exc.errors or ([{"field": exc.field, "message": exc.message, "code": exc.code}] if exc.field else [])
     return error_response(request, exc.status, exc.message, errors)
 
 

@@ -15,6 +15,8 @@ register(run_job, queue_name="default", args=("complaints.jobs.sweep_deadlines",
 # The webhook safety net: RQ registry maintenance, and retries whose booked job never ran (each
 # retry is otherwise its own job booked with enqueue_in at the documented time).
 register(run_job, queue_name="default", args=("core.webhooks.jobs.sweep",), interval=300, name="webhooks_sweep")
+# Dashboard charts of the default 30 days recomputed every minute for each staff role (docs/dashboard.md).
+register(run_job, queue_name="low", args=("core.charts.warm_dashboard",), interval=60, name="warm_dashboard")
 register(run_job, queue_name="low", args=("reports.jobs.expire_exports",), cron="17 * * * *", name="expire_exports")
 register(run_job, queue_name="low", args=("complaints.jobs.purge_expired_captchas",), cron="17 * * * *",
          name="complaints_purge_expired_captchas")

@@ -229,6 +229,24 @@ PUBLIC_PATH_PREFIXES = ("/healthz", "/static/", "/api/", "/login/", "/i18n/", "/
 # Outbound webhooks (core/webhooks, docs/integration.md). Production accepts only https:// URLs;
 # URLs resolving to loopback, private, link-local, reserved or cloud-metadata addresses are refused
 # unless QINGLANG_WEBHOOK_ALLOW_NETWORKS names them (comma-separated addresses or networks).
+# E-mail (organisation certification outcomes): the console backend by default (make run prints
+# the message); production sets the SMTP backend and its host through the environment (README).
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Django 6.1 deprecates the EMAIL_* settings in favour of MAILERS (removal in 2028); pytest-django
+# still swaps EMAIL_BACKEND for its outbox, so they stay, and only those the environment sets are set.
+for _name, _cast in (("EMAIL_HOST", str), ("EMAIL_PORT", int), ("EMAIL_HOST_USER", str),
+                     ("EMAIL_HOST_PASSWORD", str), ("EMAIL_TIMEOUT", int)):
+    if os.environ.get(f"DJANGO_{_name}"):
+        globals()[_name] = _cast(os.environ[f"DJANGO_{_name}"])
+for _name in ("EMAIL_USE_TLS", "EMAIL_USE_SSL"):
+    if os.environ.get(f"DJANGO_{_name}"):
+        globals()[_name] = os.environ[f"DJANGO_{_name}"] == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "qinglang@localhost")
+# Seconds each dashboard chart is cached per period, language and permission set (0: never).
+DASHBOARD_CHART_CACHE_SECONDS = int(os.environ.get("QINGLANG_DASHBOARD_CACHE_SECONDS", 120))
+# Working days an organisation certification is reviewed within (official-website plan).
+ORG_CERT_REVIEW_WORKING_DAYS = int(os.environ.get("QINGLANG_ORG_CERT_REVIEW_WORKING_DAYS", 5))
+
 WEBHOOK_REQUIRE_HTTPS = os.environ.get("QINGLANG_WEBHOOK_REQUIRE_HTTPS", "1" if PRODUCTION else "0") == "1"
 WEBHOOK_ALLOWED_NETWORKS = parse_networks(os.environ.get("QINGLANG_WEBHOOK_ALLOW_NETWORKS", ""),
                                           setting="QINGLANG_WEBHOOK_ALLOW_NETWORKS")

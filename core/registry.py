@@ -60,6 +60,10 @@ class WebhookEventType:
 class Registry:
     nav: dict[str, NavItem] = field(default_factory=dict)
     dashboard_panels: dict[str, Panel] = field(default_factory=dict)
+    # dashboard charts: fn(request, period: core.charts.Period) -> core.charts.chart(...) | None.
+    # Keys are "<app>.<chart>"; rechecks ("rechecks.latest_runs") and appeals
+    # ("appeals.overturned_share") register theirs the same way once they exist.
+    dashboard_charts: dict[str, Panel] = field(default_factory=dict)
     account_panels: dict[str, Panel] = field(default_factory=dict)
     case_panels: dict[str, Panel] = field(default_factory=dict)
     # audit event code -> words; event group prefix ("case.") -> words
@@ -107,6 +111,11 @@ def _panel(store: dict[str, Panel], fn, order: int, key: str | None) -> None:
 
 def register_dashboard_panel(fn, *, order: int = 100, key: str | None = None) -> None:
     _panel(registry.dashboard_panels, fn, order, key)
+
+
+def register_dashboard_chart(fn, *, order: int = 100, key: str | None = None) -> None:
+    """A chart on the dashboard (see ``core.charts``); every chart gets the page's date range."""
+    _panel(registry.dashboard_charts, fn, order, key)
 
 
 def register_account_panel(fn, *, order: int = 100, key: str | None = None) -> None:

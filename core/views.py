@@ -27,8 +27,20 @@ def healthz(request):
 
 
 def dashboard(request):
-    """The tiles of every app (registered in ``core.registry``), in their order."""
-    return render(request, "core/dashboard.html", {"panels": panels(registry.dashboard_panels, request)})
+    """The tiles and charts of every app (registered in ``core.registry``), in their order; one
+    date range (``?start=&end=``) drives every chart."""
+    from core.charts import cached_charts, period_from, render_svg
+
+    period, period_error = period_from(request.GET)
+    charts = cached_charts(registry.dashboard_charts, request, period,
+                           seconds=settings.DASHBOARD_CHART_CACHE_SECONDS)
+    for spec in charts:
+        spec["svg"] = render_svg(spec)
+        spec["rows"] = [{"label": label, "link": spec["links"][i] if i < len(spec["links"]) else "",
+                         "values": [s["values"][i] for s in spec["series"]]} for i, label in enumerate(spec["labels"])]
+    return render(request, "core/dashboard.html", {
+        "panels": panels(registry.dashboard_panels, request), "charts": charts, "period": period,
+        "period_error": period_error})
 
 
 class AuditListView(ObjectListView):

@@ -63,6 +63,11 @@ class ModerationConfig(AppConfig):
         for order, panel in enumerate((panels.open_cases_panel, panels.overdue_cases_panel, panels.my_cases_panel,
                                        panels.pending_approvals_panel), start=20):
             registry.register_dashboard_panel(panel, order=order)
+        from moderation import charts
+
+        registry.register_dashboard_panel(charts.overdue_corrections_tile, order=24)
+        for fn, order in charts.MODERATION_CHARTS:
+            registry.register_dashboard_chart(fn, order=order)
         registry.register_account_panel(measure_views.account_measures_panel, order=20)
         # Art 18: the ledger on the account page; a score falling into a low band proposes a restrict.
         registry.register_account_panel(credit_views.account_credit_panel, order=25)

@@ -22,7 +22,8 @@ def on_org_certification_submitted(sender, *, actor, obj, **kwargs) -> None:
     from moderation.services.cases import case_open
 
     case_open(actor=actor, account=obj.account, reason=CaseReason.ORG_CERTIFICATION,
-              source=f"org_certification:{obj.pk}", org_certification=obj, requires_supervisor=True, findings=[{
+              source=f"org_certification:{obj.pk}", org_certification=obj, requires_supervisor=True,
+              due_at=obj.due_at, findings=[{
                   "article": "7", "rule": "org_certification_submitted", "field": "org_name", "span": [0, 0],
                   "matched": obj.full_name, "term": obj.uscc, "evasion": [], "severity": "review",
                   "explanation": f"机构认证申请：{obj.full_name}（{obj.get_org_class_display()}）"}])

@@ -125,6 +125,9 @@ class ReviewCase(models.Model):
             models.Index(fields=["status", "due_at", "-priority", "id"], name="case_queue_idx"),
             models.Index(fields=["assignee", "status"], name="case_assignee_idx"),
             models.Index(fields=["reason", "status", "due_at"], name="case_reason_idx"),
+            # Dashboard charts: cases opened / decided per day (moderation/charts.py).
+            models.Index(fields=["created_at"], name="case_created_idx"),
+            models.Index(fields=["decided_at"], condition=Q(decided_at__isnull=False), name="case_decided_idx"),
             models.Index(fields=["claim_expires_at"], condition=Q(status="claimed"), name="case_claim_expiry_idx"),
             # The queue page lists undecided cases (open or claimed) oldest due first.
             models.Index(fields=["due_at", "-priority", "id"], condition=Q(status__in=["open", "claimed"]),
@@ -214,6 +217,7 @@ class Measure(models.Model):
         indexes = [
             models.Index(fields=["account", "state"], name="measure_account_state_idx"),
             models.Index(fields=["state", "expires_at"], name="measure_expiry_idx"),
+            models.Index(fields=["created_at"], name="measure_created_idx"),  # dashboard: measures per week
         ]
         permissions = [("approve_measure", _("批准关闭账号、禁止重新注册"))]
 

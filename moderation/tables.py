@@ -6,7 +6,9 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from core import workdays
 from core.exports import findings_articles
+from moderation.choices import CaseReason
 from moderation.models import Measure, ReviewCase, RuleTerm, Submission
 
 
@@ -52,7 +54,27 @@ class ReviewCaseTable(tables.Table):
     def render_due_at(self, value, record):
         local = timezone.localtime(value)
         overdue = record.is_open and value < timezone.now()
-        return format_html('<span class="{}">{}</span>', "overdue" if overdue else "", local.strftime("%m-%d %H:%M"))
+        html = format_html('<span class="{}">{}</span>', "overdue" if overdue else "", local.strftime("%m-%d %H:%M"))
+        if record.is_open and record.reason == CaseReason.ORG_CERTIFICATION:
+            html = format_html("{} {}", html, workday_countdown(value, cal=self._workcal()))
+        return html
+
+    def _workcal(self):
+        """One working-day calendar per rendered page (it loads each year's holidays once)."""
+        if not hasattr(self, "_cal"):
+            self._cal = workdays.calendar()
+        return self._cal
+
+
+def workday_countdown(due_at, *, cal=None) -> str:
+    """"剩 3 个工作日" / "今天到期" / "逾期 2 个工作日" for working-day deadlines (the official-website
+    plan's 5 working days for organisation certifications)."""
+    left = workdays.working_days_between(timezone.localdate(), timezone.localtime(due_at).date(), cal=cal)
+    if due_at < timezone.now():
+        text = _("逾期 %(n)s 个工作日") % {"n": max(-left, 0)} if left < 0 else _("已逾期")
+        return format_html('<small class="overdue" data-testid="workday-countdown">{}</small>', text)
+    text = _("剩 %(n)s 个工作日") % {"n": left} if left > 0 else _("今天到期")
+    return format_html('<small class="muted" data-testid="workday-countdown">{}</small>', text)
 
 
 class MeasureTable(tables.Table):

@@ -56,6 +56,8 @@ PASSWORD = "test-pass-123"  # noqa: S105
 def _fresh_process_caches():
     """Short per-process caches (audit lane tail, API clients, pause switches, rule-set token) must not carry state that a
     previous test rolled back."""
+    from django.conf import settings as dj_settings
+
     from core import apiauth, apicalls, audit
     from moderation.services import pauses, rule_terms
 
@@ -64,6 +66,7 @@ def _fresh_process_caches():
     apicalls.discard()
     pauses._forget()
     rule_terms._forget_local()
+    dj_settings.DASHBOARD_CHART_CACHE_SECONDS = 0  # charts computed afresh in each test (tests/dashboard tests the cache)
     yield
     apicalls.discard()
 

@@ -109,7 +109,7 @@ def test_openapi_docs_available(client):
 
 QUAL_OK = {"domain": "medical", "document_name": "医师执业证书", "document_number": "1", "issuer": "卫健委"}
 CERT_OK = {"uscc": "91110108551385082Q", "full_name": "北京星河科技有限公司", "contact_person": "王敏",
-           "contact_email": "wm@example.cn"}
+           "contact_email": "wm@example.cn", "website": "https://www.xinghe.com.cn"}
 
 BAD_REQUESTS = [
     # (id, method, url, body, status, field)

@@ -21,7 +21,8 @@ def test_dashboard(login, admin_user, supervisor, make_account, flat_query_count
                                reason=f"警示 {i}")
         services.case_open(actor=None, reason="registration", source="test", account=account)
 
-    flat_query_count(login(admin_user), "/", add_row, budget=20)
+    # tiles (one query each) + 12 charts (one or two aggregate queries each)
+    flat_query_count(login(admin_user), "/", add_row, budget=40)
 
 
 def test_audit_log(login, auditor, make_account, flat_query_count):

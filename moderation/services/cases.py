@@ -49,7 +49,7 @@ def _transition(case: ReviewCase, new: str) -> None:
 
 def case_open(*, actor, reason: str, source: str, account: Account | None = None, subject_uid: str = "",
               findings: list[dict] | None = None, priority: int | None = None, requires_supervisor: bool = False,
-              qualification=None, org_certification=None, complaint=None) -> ReviewCase:
+              qualification=None, org_certification=None, complaint=None, due_at=None) -> ReviewCase:
     """Open a case for (subject, reason), or attach this source to the open one (one per pair)."""
     subject_uid = account.uid if account is not None else subject_uid
     if not subject_uid:
@@ -79,7 +79,7 @@ def case_open(*, actor, reason: str, source: str, account: Account | None = None
                 case = insert(ReviewCase(
                     subject_uid=subject_uid, account=account, reason=reason, findings=findings,
                     articles=_articles(findings), priority=priority if priority is not None else conf.get("priority").get(reason, 50),
-                    requires_supervisor=requires_supervisor, due_at=now + conf.due_delta(reason),
+                    requires_supervisor=requires_supervisor, due_at=due_at or now + conf.due_delta(reason),
                     qualification=qualification, org_certification=org_certification,
                 ))
                 record("case.opened", actor=actor, subject=case,

@@ -17,6 +17,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import art13
 from accounts.choices import AccountKind, AccountStatus, ReviewStatus
 from accounts.identity import ValidatedIdentity
 from accounts.models import TEXT_INFO_FIELDS, Account, Qualification
@@ -166,6 +167,7 @@ def submission_process(*, client, data: SubmissionInput) -> tuple[Submission, bo
     account = Account.objects.get(pk=found.account_id) if found.account_id is not None else None
     account_kind = _check_preconditions(data, account)
     _refuse_second_registration(data, found)
+    art13.check_submission(info=data.info, account=account, is_public=data.is_public_account, identity=data.identity)
     _refuse_if_paused(data.kind, account_kind)
     verified = _verify(client=client, data=data, digest=digest, account=account, account_kind=account_kind,
                        found=found)

@@ -218,7 +218,8 @@ def test_certification_approval_is_a_versioned_change(make_account, supervisor):
     account = make_account(kind="organization", name="星河科技")
     account_services.org_certification_submit(
         actor=None, account=account, identity=identity.validate_uscc("91110108551385082Q"),
-        full_name="北京星河科技有限公司", contact_person="王敏", contact_email="wm@example.cn")
+        full_name="北京星河科技有限公司", website="https://www.xinghe.com.cn", contact_person="王敏",
+        contact_email="wm@example.cn")
     case = ReviewCase.objects.get(account=account, reason=CaseReason.ORG_CERTIFICATION)
     services.case_decide(actor=supervisor, case=case, decision="approve")
     account.refresh_from_db()
