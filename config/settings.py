@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django_rq",
     "captcha",
     "ninja",  # serves /api/docs from its own static files (Swagger UI), not from a CDN
+    "axes",
     # Our apps in the order of their layers (docs/architecture.md): each imports only those above it here.
     "core",
     "accounts",
@@ -92,6 +93,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.ApiCallMiddleware",
     "core.middleware.PublicPathsLoginRequiredMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a refused log-in into the lockout page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -165,6 +167,30 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# --- Security (issue 11 §3–§5; docs/security.md) ---------------------------------------------
+# Argon2 first (PBKDF2 costs 1–3 s per log-in on these CPUs); older hashes still verify and are
+# re-hashed with Argon2 when their owner logs in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# Log-in lockout (core/login_lockout.py): per user name and per client address, separately.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("QINGLANG_LOGIN_FAILURE_LIMIT", 5))
+QINGLANG_LOGIN_COOLOFF_MINUTES = int(os.environ.get("QINGLANG_LOGIN_COOLOFF_MINUTES", 15))
+AXES_COOLOFF_TIME = "core.login_lockout.cooloff"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
+AXES_CLIENT_STR_CALLABLE = "core.login_lockout.client_str"
+AXES_LOCKOUT_CALLABLE = "core.login_lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"

@@ -20,6 +20,7 @@ EVENT_LABELS = {
     "api_client.enabled": _("启用接口客户端"),
     "api_client.test_sent": _("发送测试事件"),
     "api_client.redelivered": _("重新投递回调事件"),
+    "auth.locked_out": _("登录失败过多，暂时锁定"),
     "holiday.deleted": _("删除节假日"),
     "holiday.set": _("设置节假日"),
     "staff.created": _("创建工作人员账号"),
@@ -32,6 +33,7 @@ EVENT_LABELS = {
 
 EVENT_GROUPS = {
     "api_client.": _("接口客户端"),
+    "auth.": _("登录"),
     "holiday.": _("节假日"),
     "staff.": _("工作人员"),
 }
