@@ -53,9 +53,9 @@ def test_services_write_audit_entries(make_account, supervisor):
     services.account_record_activity(actor=None, account=account, ip="114.114.114.114")
     assert AuditEntry.objects.get(event="account.ip_location_changed").new == {"ip_location": "江苏"}
     ident = account.identities.get()
-    assert services.identity_reveal(actor=supervisor, identity=ident, reason="投诉核查需要") == "+8613900139000"
+    assert services.identity_reveal(actor=supervisor, identity=ident, purpose="complaint", reason="投诉核查需要，案件 TS-1") == "+8613900139000"
     revealed = AuditEntry.objects.get(event="identity.revealed")
-    assert revealed.new["reason"] == "投诉核查需要" and "13900139000" not in str(revealed.new)
+    assert revealed.new["reason"] == "投诉核查需要，案件 TS-1" and revealed.new["purpose"] == "complaint" and "13900139000" not in str(revealed.new)
     assert verify_chain()[1] is None
 
 
