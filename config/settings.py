@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE as CSP_NONCE
 from django.core.exceptions import ImproperlyConfigured
 
 from core.clientip import parse_networks
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "captcha",
     "ninja",  # serves /api/docs from its own static files (Swagger UI), not from a CDN
     "axes",
+    "csp",
     # Our apps in the order of their layers (docs/architecture.md): each imports only those above it here.
     "core",
     "accounts",
@@ -78,6 +80,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy on every answer (CONTENT_SECURITY_POLICY below)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.RequestIdMiddleware",
     # before anything reads a request body: caps multipart bodies, counts public complaint POSTs
@@ -191,6 +194,22 @@ AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
 AXES_CLIENT_STR_CALLABLE = "core.login_lockout.client_str"
 AXES_LOCKOUT_CALLABLE = "core.login_lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
+# Content-Security-Policy (django-csp): only this site's own (vendored) files; no inline script
+# or style except an element carrying the per-request nonce ({{ request.csp_nonce }}).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", CSP_NONCE],
+        "style-src": ["'self'", CSP_NONCE],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
