@@ -3,8 +3,8 @@
 Everything that differs between a laptop and production comes from the environment:
 
 * ``QINGLANG_ENV`` — ``development`` (default) or ``production``. Production refuses to start
-  without ``DJANGO_SECRET_KEY`` and ``QINGLANG_FIELD_KEY`` (Art 16: personal data is encrypted
-  at rest, so a missing key must never silently fall back to a known one).
+  without PostgreSQL, Redis, a strong ``DJANGO_SECRET_KEY`` and the field, lookup and audit keys
+  (config/production.py; Art 16: a missing key must never silently fall back to a known one).
 * ``DATABASE_URL`` — PostgreSQL in production; without it an embedded SQLite file is used so
   ``make run`` needs nothing but Python.
 * ``REDIS_URL`` — Redis for RQ; without it background jobs run in-process after commit.
@@ -17,6 +17,7 @@ import dj_database_url
 from csp.constants import NONCE as CSP_NONCE
 from django.core.exceptions import ImproperlyConfigured
 
+from config import production
 from core.clientip import parse_networks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -29,10 +30,11 @@ if PRODUCTION and not os.environ.get("QINGLANG_VAR_DIR"):
     VAR_DIR = Path("/var/lib/qinglang")
 DEBUG = os.environ.get("DJANGO_DEBUG", "0" if PRODUCTION else "1") == "1"
 
+if PRODUCTION and (_unsafe := production.problems(os.environ)):
+    raise ImproperlyConfigured("QINGLANG_ENV=production refuses to start:\n  - " + "\n  - ".join(_unsafe))
+
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
-    if PRODUCTION:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when QINGLANG_ENV=production.")
     SECRET_KEY = "dev-only-insecure-key-qinglang"  # noqa: S105 - development default only
 
 # Field encryption key for identity numbers and phones (Art 16). urlsafe base64 of 32 bytes;
@@ -46,6 +48,9 @@ if not FIELD_ENCRYPTION_KEYS:
         )
     # A fixed development key: demo data only, never real identities.
     FIELD_ENCRYPTION_KEYS = ["ZGV2LW9ubHkta2V5LXFpbmdsYW5nLTMyLWJ5dGVzISE="]
+# Lookup-hash key chain (core/crypto.py): its own key, so field keys rotate without touching the
+# blocklist; empty in development means "the last field key", as before the keys were separated.
+LOOKUP_KEYS = [k.strip() for k in os.environ.get("QINGLANG_LOOKUP_KEY", "").split(",") if k.strip()]
 
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
@@ -83,6 +88,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",  # Content-Security-Policy on every answer (CONTENT_SECURITY_POLICY below)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.RequestIdMiddleware",
+    "core.logging.AccessLogMiddleware",  # one line per request: id, user id, path, status, duration
     # before anything reads a request body: caps multipart bodies, counts public complaint POSTs
     "complaints.middleware.PublicIntakeGuardMiddleware",
     "core.middleware.RejectNulMiddleware",
@@ -194,6 +200,18 @@ AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
 AXES_CLIENT_STR_CALLABLE = "core.login_lockout.client_str"
 AXES_LOCKOUT_CALLABLE = "core.login_lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
+# HTTPS (production defaults; each can be changed). Behind a TLS-terminating proxy set
+# QINGLANG_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https — and make sure the proxy overwrites it.
+SECURE_SSL_REDIRECT = os.environ.get("QINGLANG_SSL_REDIRECT", "1" if PRODUCTION else "0") == "1"
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
+SECURE_HSTS_SECONDS = int(os.environ.get("QINGLANG_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("QINGLANG_HSTS_INCLUDE_SUBDOMAINS", "1") == "1"
+SECURE_HSTS_PRELOAD = os.environ.get("QINGLANG_HSTS_PRELOAD", "1") == "1"
+if _proxy_ssl := os.environ.get("QINGLANG_PROXY_SSL_HEADER", ""):
+    _header, _, _value = _proxy_ssl.partition(",")
+    if not (_header.startswith("HTTP_") and _value):
+        raise ImproperlyConfigured("QINGLANG_PROXY_SSL_HEADER must look like HTTP_X_FORWARDED_PROTO,https")
+    SECURE_PROXY_SSL_HEADER = (_header.strip(), _value.strip())
 # Content-Security-Policy (django-csp): only this site's own (vendored) files; no inline script
 # or style except an element carrying the per-request nonce ({{ request.csp_nonce }}).
 CONTENT_SECURITY_POLICY = {
@@ -289,6 +307,11 @@ WEBHOOK_ATTEMPT_STALE_SECONDS = 120
 # The sweep queues a delivery whose booked retry is this late.
 WEBHOOK_SWEEP_GRACE_SECONDS = 60
 
+# Logs: plain lines in development, JSON lines in production (QINGLANG_LOG_FORMAT overrides);
+# errors also go to QINGLANG_ERROR_HANDLER (a dotted logging.Handler class, e.g. a Sentry or
+# syslog handler) when set — docs/security.md, "Error reporting".
+LOG_FORMAT = os.environ.get("QINGLANG_LOG_FORMAT", "json" if PRODUCTION else "plain")
+ERROR_HANDLER = os.environ.get("QINGLANG_ERROR_HANDLER", "")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -296,15 +319,20 @@ LOGGING = {
                 "disallowed_host": {"()": "core.logging.DisallowedHostFilter"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "core.logging.JsonFormatter"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]},
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+        **({"errors": {"class": ERROR_HANDLER, "level": "ERROR", "filters": ["request_id"]}} if ERROR_HANDLER else {}),
     },
-    "root": {"handlers": ["console"], "level": os.environ.get("QINGLANG_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console", *(["errors"] if ERROR_HANDLER else [])],
+             "level": os.environ.get("QINGLANG_LOG_LEVEL", "INFO")},
     "loggers": {
         # django.request logs full request lines; keep it at WARNING and never log bodies.
         "django.request": {"level": "WARNING"},
         # scanners naming other hosts: one WARNING line each, no traceback (docs/operations.md)
         "django.security.DisallowedHost": {"filters": ["disallowed_host"]},
+        # one line per request (core.logging.AccessLogMiddleware); QINGLANG_ACCESS_LOG=0 silences it
+        "qinglang.request": {"level": "INFO" if os.environ.get("QINGLANG_ACCESS_LOG", "1") == "1" else "WARNING"},
     },
 }
