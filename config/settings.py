@@ -48,6 +48,11 @@ if not FIELD_ENCRYPTION_KEYS:
         )
     # A fixed development key: demo data only, never real identities.
     FIELD_ENCRYPTION_KEYS = ["ZGV2LW9ubHkta2V5LXFpbmdsYW5nLTMyLWJ5dGVzISE="]
+# Audit MAC key (core/audit.py): outside the database, so whoever can write to the database
+# cannot recompute the audit chain. Never change it (verify_audit checks old entries with it).
+AUDIT_KEY = os.environ.get("QINGLANG_AUDIT_KEY", "").strip() or "ZGV2LW9ubHktYXVkaXQta2V5LXFpbmdsYW5nLTMyYnl0ZXM="
+# Signed lane-head checkpoints are also appended to this file: ship it off the machine.
+AUDIT_CHECKPOINT_FILE = Path(os.environ.get("QINGLANG_AUDIT_CHECKPOINT_FILE", VAR_DIR / "audit-checkpoints.jsonl"))
 # Lookup-hash key chain (core/crypto.py): its own key, so field keys rotate without touching the
 # blocklist; empty in development means "the last field key", as before the keys were separated.
 LOOKUP_KEYS = [k.strip() for k in os.environ.get("QINGLANG_LOOKUP_KEY", "").split(",") if k.strip()]
@@ -73,6 +78,7 @@ INSTALLED_APPS = [
     "ninja",  # serves /api/docs from its own static files (Swagger UI), not from a CDN
     "axes",
     "csp",
+    "pgtrigger",
     # Our apps in the order of their layers (docs/architecture.md): each imports only those above it here.
     "core",
     "accounts",

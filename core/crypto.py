@@ -31,6 +31,11 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 
 
+def derive_key(master: str, info: bytes) -> bytes:
+    """A 32-byte key for one purpose (``info``) from a urlsafe-base64 master key of ≥ 32 bytes."""
+    return _derive(master, info)
+
+
 def _derive(master: str, info: bytes) -> bytes:
     raw = base64.urlsafe_b64decode(master.encode() + b"=" * (-len(master) % 4))
     if len(raw) < 32:
