@@ -7,7 +7,8 @@ import pgtrigger.migrations
 from django.conf import settings
 from django.db import migrations, models
 
-# Existing entries were chained with plain SHA-256; they are re-chained with the audit MAC here,
+# Existing entries were chained with plain SHA-256; they are re-chained with the audit MAC here
+# (entries already carrying the MAC are accepted as they are),
 # before the append-only trigger exists. The old chain is checked first: a chain that was
 # already broken is not laundered into a valid MAC chain — the migration stops and says where.
 # (A frozen copy of core.audit's payload and key derivation as of this migration.)
@@ -46,7 +47,11 @@ def rechain_with_mac(apps, schema_editor):
     for lane in lanes:
         old_prev, new_prev, expected, batch = GENESIS, GENESIS, 1, []
         for e in AuditEntry.objects.filter(lane=lane).order_by("seq").iterator(chunk_size=2000):
-            if e.seq != expected or e.prev_hash != old_prev or hashlib.sha256(_payload(e, e.prev_hash)).hexdigest() != e.hash:
+            # A link is sound in the old form (SHA-256) or already in the new one (an entry written
+            # by this version while the schema was older, or a migration re-run after a rollback).
+            payload = _payload(e, e.prev_hash)
+            sound = e.hash in (hashlib.sha256(payload).hexdigest(), hmac.new(key, payload, hashlib.sha256).hexdigest())
+            if e.seq != expected or e.prev_hash != old_prev or not sound:
                 raise RuntimeError(f"audit chain already broken at entry {e.pk} (lane {lane} seq {e.seq}): "
                                    "investigate with verify_audit on the previous version before migrating")
             old_prev = e.hash
