@@ -79,7 +79,6 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "pgtrigger",
-    "ninja",  # serves Swagger UI for /api/docs from its own static files (the CSP allows no CDN)
     # Our apps in the order of their layers (docs/architecture.md): each imports only those above it here.
     "core",
     "accounts",
