@@ -22,6 +22,7 @@ class AccountsConfig(AppConfig):
         from accounts import demo_rules, events, exports, panels, rule_views
         from core import registry
 
+        registry.register_lookup_hash_fields("accounts.IdentityVerification", "number_hash")
         registry.register_nav("accounts:account_list", _("账号"), "accounts.view_account", order=10)
         registry.register_events(events.EVENT_LABELS, events.EVENT_GROUPS)
         for role, perms in PERMISSIONS.items():

@@ -38,6 +38,7 @@ from core.audit import actor_label_for, record
 from core.errors import ServiceError
 from core.fastinsert import insert
 from core.images import check_upload
+from core.reveal import check_reveal_reason
 
 # ---------------------------------------------------------------------------------------------
 # Images (avatar, cover, evidence): size capped, type sniffed, then checked by core.images.
@@ -200,15 +201,15 @@ def identity_add(*, actor, account: Account, identity: ValidatedIdentity) -> Ide
 
 
 @transaction.atomic
-def identity_reveal(*, actor, identity: IdentityVerification, reason: str) -> str:
-    """Show a full identity number to a permitted staff member, with a recorded reason (Art 16)."""
-    reason = (reason or "").strip()
-    if len(reason) < 4:
-        raise ServiceError(_("请填写查看理由（至少 4 个字）"), field="reason")
+def identity_reveal(*, actor, identity: IdentityVerification, purpose: str, reason: str) -> str:
+    """Show a full identity number to a permitted staff member, with a recorded purpose from the
+    list and an explanation (Art 16; ``core.reveal``)."""
     if not actor.has_perm("accounts.reveal_identity"):
         raise ServiceError(_("没有查看完整号码的权限"), code="forbidden", status=403)
+    purpose, reason = check_reveal_reason(purpose, reason)
     record("identity.revealed", actor=actor, subject=identity.account,
-           new={"identity_id": identity.pk, "method": identity.method, "masked": identity.masked, "reason": reason})
+           new={"identity_id": identity.pk, "method": identity.method, "masked": identity.masked,
+                "purpose": purpose, "reason": reason})
     return crypto.decrypt(identity.number_encrypted)
 
 

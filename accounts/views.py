@@ -9,13 +9,13 @@ from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
 from accounts.filtersets import AccountFilterSet
-from accounts.forms import RevealIdentityForm
 from accounts.models import INFO_FIELDS, IdentityVerification, OrgCertification
 from accounts.tables import AccountTable
 from core.diff import info_diff
 from core.errors import ServiceError
 from core.models import AuditEntry
 from core.registry import panels, registry
+from core.reveal import RevealReasonForm
 from core.views_generic import ObjectListView
 
 
@@ -47,7 +47,6 @@ def account_detail(request, uid):
         "org_certifications": account.org_certifications.all(),
         "history": _history(account),
         "audit": audit,
-        "reveal_form": RevealIdentityForm(),
         "can_reveal": request.user.has_perm("accounts.reveal_identity"),
         "can_revoke": request.user.has_perm("accounts.change_orgcertification"),
         "extra_panels": panels(registry.account_panels, request, account),
@@ -58,10 +57,11 @@ def account_detail(request, uid):
 @permission_required("accounts.reveal_identity", raise_exception=True)
 def identity_reveal(request, pk):
     identity = get_object_or_404(IdentityVerification.objects.select_related("account"), pk=pk)
-    form = RevealIdentityForm(request.POST or None)
+    form = RevealReasonForm(request.POST or None)
     revealed = None
     if request.method == "POST" and form.is_valid():
-        revealed = services.identity_reveal(actor=request.user, identity=identity, reason=form.cleaned_data["reason"])
+        revealed = services.identity_reveal(actor=request.user, identity=identity,
+                                            purpose=form.cleaned_data["purpose"], reason=form.cleaned_data["reason"])
         messages.warning(request, _("已记录本次查看。请勿复制、截图或外传。"))
     return render(request, "accounts/identity_reveal.html",
                   {"identity": identity, "account": identity.account, "form": form, "revealed": revealed})

@@ -27,6 +27,8 @@ class ComplaintsConfig(AppConfig):
         from moderation import signals as moderation_signals
 
         exports.register()
+        registry.register_lookup_hash_fields("complaints.Complaint", "contact_hash", "reporter_ip_hash")
+        registry.register_lookup_hash_fields("complaints.ReporterFlag", "key_hash")
         for role, perms in PERMISSIONS.items():
             registry.register_role_permissions(role, perms)
         registry.register_events(events.EVENT_LABELS, events.EVENT_GROUPS)

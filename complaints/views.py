@@ -26,6 +26,7 @@ from complaints.models import Complaint, ComplaintEvidence, SlaAlert
 from complaints.tables import ComplaintTable
 from core import workdays
 from core.errors import ServiceError
+from core.reveal import RevealReasonForm
 from core.views_generic import ObjectListView
 
 
@@ -178,11 +179,12 @@ def evidence_file(request, pk, eid):
 @permission_required("complaints.reveal_contact", raise_exception=True)
 def contact_reveal(request, pk):
     complaint = selectors.complaint_get(pk=pk)
-    form = forms.ReasonForm(request.POST or None)
+    form = RevealReasonForm(request.POST or None)
     revealed = None
     if request.method == "POST" and form.is_valid():
         try:
             revealed = services.complaint_reveal_contact(actor=request.user, complaint=complaint,
+                                                        purpose=form.cleaned_data["purpose"],
                                                         reason=form.cleaned_data["reason"])
             messages.warning(request, _("已记录本次查看。请仅用于联系投诉人。"))
         except ServiceError as exc:

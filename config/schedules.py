@@ -29,3 +29,6 @@ register(run_job, queue_name="high", args=("core.jobs.sweep_pending",), interval
 # checked first) and its sweep (stalled chunks queued again, overdue corrections → close proposed).
 register(run_job, queue_name="low", args=("rechecks.jobs.nightly",), cron="30 18 * * *", name="recheck_nightly")
 register(run_job, queue_name="default", args=("rechecks.jobs.sweep",), interval=120, name="recheck_sweep")
+# Signed audit lane heads (core/audit_checkpoints.py): truncation since the last one is detected.
+register(run_job, queue_name="low", args=("core.audit_checkpoints.write_checkpoint",), cron="*/10 * * * *",
+         name="audit_checkpoint")

@@ -3,8 +3,8 @@
 Everything that differs between a laptop and production comes from the environment:
 
 * ``QINGLANG_ENV`` — ``development`` (default) or ``production``. Production refuses to start
-  without ``DJANGO_SECRET_KEY`` and ``QINGLANG_FIELD_KEY`` (Art 16: personal data is encrypted
-  at rest, so a missing key must never silently fall back to a known one).
+  without PostgreSQL, Redis, a strong ``DJANGO_SECRET_KEY`` and the field, lookup and audit keys
+  (config/production.py; Art 16: a missing key must never silently fall back to a known one).
 * ``DATABASE_URL`` — PostgreSQL in production; without it an embedded SQLite file is used so
   ``make run`` needs nothing but Python.
 * ``REDIS_URL`` — Redis for RQ; without it background jobs run in-process after commit.
@@ -14,8 +14,10 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE as CSP_NONCE
 from django.core.exceptions import ImproperlyConfigured
 
+from config import production
 from core.clientip import parse_networks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -28,10 +30,11 @@ if PRODUCTION and not os.environ.get("QINGLANG_VAR_DIR"):
     VAR_DIR = Path("/var/lib/qinglang")
 DEBUG = os.environ.get("DJANGO_DEBUG", "0" if PRODUCTION else "1") == "1"
 
+if PRODUCTION and (_unsafe := production.problems(os.environ)):
+    raise ImproperlyConfigured("QINGLANG_ENV=production refuses to start:\n  - " + "\n  - ".join(_unsafe))
+
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
-    if PRODUCTION:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when QINGLANG_ENV=production.")
     SECRET_KEY = "dev-only-insecure-key-qinglang"  # noqa: S105 - development default only
 
 # Field encryption key for identity numbers and phones (Art 16). urlsafe base64 of 32 bytes;
@@ -45,6 +48,14 @@ if not FIELD_ENCRYPTION_KEYS:
         )
     # A fixed development key: demo data only, never real identities.
     FIELD_ENCRYPTION_KEYS = ["ZGV2LW9ubHkta2V5LXFpbmdsYW5nLTMyLWJ5dGVzISE="]
+# Audit MAC key (core/audit.py): outside the database, so whoever can write to the database
+# cannot recompute the audit chain. Never change it (verify_audit checks old entries with it).
+AUDIT_KEY = os.environ.get("QINGLANG_AUDIT_KEY", "").strip() or "ZGV2LW9ubHktYXVkaXQta2V5LXFpbmdsYW5nLTMyYnl0ZXM="
+# Signed lane-head checkpoints are also appended to this file: ship it off the machine.
+AUDIT_CHECKPOINT_FILE = Path(os.environ.get("QINGLANG_AUDIT_CHECKPOINT_FILE", VAR_DIR / "audit-checkpoints.jsonl"))
+# Lookup-hash key chain (core/crypto.py): its own key, so field keys rotate without touching the
+# blocklist; empty in development means "the last field key", as before the keys were separated.
+LOOKUP_KEYS = [k.strip() for k in os.environ.get("QINGLANG_LOOKUP_KEY", "").split(",") if k.strip()]
 
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
@@ -65,6 +76,9 @@ INSTALLED_APPS = [
     "django_rq",
     "captcha",
     "ninja",  # serves /api/docs from its own static files (Swagger UI), not from a CDN
+    "axes",
+    "csp",
+    "pgtrigger",
     # Our apps in the order of their layers (docs/architecture.md): each imports only those above it here.
     "core",
     "accounts",
@@ -77,8 +91,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy on every answer (CONTENT_SECURITY_POLICY below)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.RequestIdMiddleware",
+    "core.logging.AccessLogMiddleware",  # one line per request: id, user id, path, status, duration
     # before anything reads a request body: caps multipart bodies, counts public complaint POSTs
     "complaints.middleware.PublicIntakeGuardMiddleware",
     "core.middleware.RejectNulMiddleware",
@@ -87,11 +103,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.NoStoreForStaffMiddleware",  # staff pages and API answers: Cache-Control no-store
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.ApiCallMiddleware",
     "core.middleware.PublicPathsLoginRequiredMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a refused log-in into the lockout page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -165,6 +183,58 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# --- Security (issue 11 §3–§5; docs/security.md) ---------------------------------------------
+# Argon2 first (PBKDF2 costs 1–3 s per log-in on these CPUs); older hashes still verify and are
+# re-hashed with Argon2 when their owner logs in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# Log-in lockout (core/login_lockout.py): per user name and per client address, separately.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("QINGLANG_LOGIN_FAILURE_LIMIT", 5))
+QINGLANG_LOGIN_COOLOFF_MINUTES = int(os.environ.get("QINGLANG_LOGIN_COOLOFF_MINUTES", 15))
+AXES_COOLOFF_TIME = "core.login_lockout.cooloff"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
+AXES_CLIENT_STR_CALLABLE = "core.login_lockout.client_str"
+AXES_LOCKOUT_CALLABLE = "core.login_lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# HTTPS (production defaults; each can be changed). Behind a TLS-terminating proxy set
+# QINGLANG_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https — and make sure the proxy overwrites it.
+SECURE_SSL_REDIRECT = os.environ.get("QINGLANG_SSL_REDIRECT", "1" if PRODUCTION else "0") == "1"
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
+SECURE_HSTS_SECONDS = int(os.environ.get("QINGLANG_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("QINGLANG_HSTS_INCLUDE_SUBDOMAINS", "1") == "1"
+SECURE_HSTS_PRELOAD = os.environ.get("QINGLANG_HSTS_PRELOAD", "1") == "1"
+if _proxy_ssl := os.environ.get("QINGLANG_PROXY_SSL_HEADER", ""):
+    _header, _, _value = _proxy_ssl.partition(",")
+    if not (_header.startswith("HTTP_") and _value):
+        raise ImproperlyConfigured("QINGLANG_PROXY_SSL_HEADER must look like HTTP_X_FORWARDED_PROTO,https")
+    SECURE_PROXY_SSL_HEADER = (_header.strip(), _value.strip())
+# Content-Security-Policy (django-csp): only this site's own (vendored) files; no inline script
+# or style except an element carrying the per-request nonce ({{ request.csp_nonce }}).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", CSP_NONCE],
+        "style-src": ["'self'", CSP_NONCE],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -261,6 +331,11 @@ WEBHOOK_ATTEMPT_STALE_SECONDS = 120
 # The sweep queues a delivery whose booked retry is this late.
 WEBHOOK_SWEEP_GRACE_SECONDS = 60
 
+# Logs: plain lines in development, JSON lines in production (QINGLANG_LOG_FORMAT overrides);
+# errors also go to QINGLANG_ERROR_HANDLER (a dotted logging.Handler class, e.g. a Sentry or
+# syslog handler) when set — docs/security.md, "Error reporting".
+LOG_FORMAT = os.environ.get("QINGLANG_LOG_FORMAT", "json" if PRODUCTION else "plain")
+ERROR_HANDLER = os.environ.get("QINGLANG_ERROR_HANDLER", "")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -268,15 +343,20 @@ LOGGING = {
                 "disallowed_host": {"()": "core.logging.DisallowedHostFilter"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "core.logging.JsonFormatter"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]},
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+        **({"errors": {"class": ERROR_HANDLER, "level": "ERROR", "filters": ["request_id"]}} if ERROR_HANDLER else {}),
     },
-    "root": {"handlers": ["console"], "level": os.environ.get("QINGLANG_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console", *(["errors"] if ERROR_HANDLER else [])],
+             "level": os.environ.get("QINGLANG_LOG_LEVEL", "INFO")},
     "loggers": {
         # django.request logs full request lines; keep it at WARNING and never log bodies.
         "django.request": {"level": "WARNING"},
         # scanners naming other hosts: one WARNING line each, no traceback (docs/operations.md)
         "django.security.DisallowedHost": {"filters": ["disallowed_host"]},
+        # one line per request (core.logging.AccessLogMiddleware); QINGLANG_ACCESS_LOG=0 silences it
+        "qinglang.request": {"level": "INFO" if os.environ.get("QINGLANG_ACCESS_LOG", "1") == "1" else "WARNING"},
     },
 }

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.models import ApiCall, ApiClient, AuditEntry, JobRun
+from core.models import ApiCall, ApiClient, AuditCheckpoint, AuditEntry, JobRun
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -19,6 +19,11 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ("id", "lane", "seq", "created_at", "actor_label", "event", "subject_type", "subject_id", "source")
     list_filter = ("source",)
     search_fields = ("event", "actor_label", "subject_id")
+
+
+@admin.register(AuditCheckpoint)
+class AuditCheckpointAdmin(ReadOnlyAdmin):
+    list_display = ("id", "created_at", "entries")
 
 
 @admin.register(ApiCall)

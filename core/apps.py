@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础")
 
     def ready(self):
-        from core import audit_export, events, registry, roles
+        from core import audit_export, events, login_lockout, registry, roles
 
         registry.register_nav("dashboard", _("工作台"), None, order=0)
         registry.register_nav("core:audit_list", _("审计记录"), "core.view_auditentry", order=900)
@@ -26,6 +26,7 @@ class CoreConfig(AppConfig):
         registry.register_role_permissions(roles.AUDITOR, ["core.view_auditentry", "core.view_apicall", "core.view_jobrun"])
         self._register_calendar(registry, roles)
         audit_export.register()
+        login_lockout.connect()
         # Once per migrate (sender=self), after every app's tables and permissions exist.
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="core.sync_roles")
 

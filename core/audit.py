@@ -1,30 +1,43 @@
 """``record()``: the one way services write an audit entry (Art 17 records).
 
 Call it inside the service's ``transaction.atomic()`` block so the entry commits or rolls back
-with the change it describes. Entries form hash chains in independent *lanes*, so writers in
+with the change it describes. Entries form MAC chains in independent *lanes*, so writers in
 different lanes commit in parallel; a transaction writes all its entries to one lane.
+
+Each entry's ``hash`` is an HMAC-SHA256 under ``QINGLANG_AUDIT_KEY`` (kept outside the
+database) over its content and the previous entry's ``hash``: someone who can write to the
+database can neither edit an entry nor recompute the chain after deleting one without the key.
+On PostgreSQL a trigger refuses UPDATE and DELETE (``core.models.AuditEntry``), and signed
+checkpoints of every lane's head (``core.audit_checkpoints``, a scheduled job) make deleting the
+newest entries of a lane detectable too.
 
 On PostgreSQL a database connection *owns* one of ``OWNED_LANES`` lanes for as long as it lives
 (a session-level advisory lock, taken on its first audited write): it is that lane's only
-writer, so it keeps the lane's tail in memory and appends with a single INSERT — no lock and no
-read of the tail per transaction. The cached tail only advances when a transaction commits
-(an ``on_commit`` marker), so a rollback leaves it pointing at the last entry that exists. If
-every owned lane is taken, a connection appends to one of ``SHARED_LANES`` further lanes under a
-transaction-scoped lock and reads the tail each time, as all writers did before. Both kinds of
-lock use the same key, so two writers can never fork a lane. Lanes are session state: the
-connections must be real sessions (no transaction-mode pooler in front of PostgreSQL).
+writer, so it remembers the lane's tail and appends with a single INSERT — no lock and no read
+of the tail per transaction. What it remembers is only a hint: the INSERT appends only if the
+remembered predecessor still exists and the sequence number is free (``ON CONFLICT DO NOTHING``
+and an ``EXISTS`` in the same statement), so after a rollback — of the transaction or of a
+savepoint — the statement inserts nothing and the writer reads the real tail and appends again.
+The committed tail advances through ``transaction.on_commit(..., robust=True)``; no private
+transaction state is read. If every owned lane is taken, a connection appends to one of
+``SHARED_LANES`` further lanes under a transaction-scoped lock, reading the tail each time.
+Both kinds of lock use the same key, so two writers can never fork a lane. Lanes are session
+state: the connections must be real sessions (no transaction-mode pooler in front of PostgreSQL).
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import threading
 from datetime import UTC
+from functools import cache
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
@@ -38,17 +51,34 @@ SHARED_LANES = 64  # lanes 64..127: locked per transaction (also SQLite's lanes 
 AUDIT_LANES = OWNED_LANES + SHARED_LANES
 
 
+@cache
+def mac_key() -> bytes:
+    """The audit MAC key, derived from ``QINGLANG_AUDIT_KEY`` (never stored in the database)."""
+    from core.crypto import derive_key
+
+    return derive_key(settings.AUDIT_KEY, b"audit-mac")
+
+
+def forget_key() -> None:
+    mac_key.cache_clear()
+
+
 def _shared_lane() -> int:
     return (os.getpid() * 7919 + threading.get_ident()) % SHARED_LANES
 
 
 class _Owner:
-    """This connection's owned lane and, once known, its last committed entry."""
+    """This connection's owned lane, its last committed entry, and a hint of the transaction's last entry."""
 
-    __slots__ = ("hash", "lane", "raw", "seq")
+    __slots__ = ("hash", "lane", "pending", "raw", "seq")
 
     def __init__(self, raw, lane: int):
-        self.raw, self.lane, self.seq, self.hash = raw, lane, None, None
+        self.raw, self.lane, self.seq, self.hash, self.pending = raw, lane, None, None, None
+
+    def tail(self) -> tuple[int, str] | None:
+        if self.pending is not None:
+            return self.pending
+        return (self.seq, self.hash) if self.seq is not None else None
 
 
 def _owner(conn) -> _Owner | None:
@@ -67,10 +97,10 @@ def _owner(conn) -> _Owner | None:
 
 
 def forget_tails() -> None:
-    """Forget this thread's cached tail (tests that empty the audit table between them)."""
+    """Forget this thread's remembered tail (tests that empty the audit table between them)."""
     owner = getattr(transaction.get_connection(), "_audit_owner", None)
     if owner is not None:
-        owner.seq = owner.hash = None
+        owner.seq = owner.hash = owner.pending = None
 
 
 def _normalise(value: Any) -> Any:
@@ -79,14 +109,18 @@ def _normalise(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str, ensure_ascii=False))
 
 
-def entry_digest(*, lane: int, seq: int, created_at, actor_label: str, event: str, subject_type: str,
-                 subject_id: str, old: Any, new: Any, request_id: str, source: str, prev_hash: str) -> str:
-    payload = json.dumps(
+def entry_payload(*, lane: int, seq: int, created_at, actor_label: str, event: str, subject_type: str,
+                  subject_id: str, old: Any, new: Any, request_id: str, source: str, prev_hash: str) -> bytes:
+    return json.dumps(
         [lane, seq, created_at.astimezone(UTC).isoformat(timespec="microseconds"), actor_label, event,
          subject_type, subject_id, old, new, request_id, source, prev_hash],
         sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str,
-    )
-    return hashlib.sha256(payload.encode()).hexdigest()
+    ).encode()
+
+
+def entry_digest(**fields) -> str:
+    """HMAC-SHA256 of the entry's content and its predecessor's MAC, under the audit key."""
+    return hmac.new(mac_key(), entry_payload(**fields), hashlib.sha256).hexdigest()
 
 
 def actor_label_for(actor) -> str:
@@ -97,33 +131,31 @@ def actor_label_for(actor) -> str:
     return getattr(actor, "username", None) or str(actor)
 
 
-class _Tail:
-    """This transaction's last entry in its lane, kept as an ``on_commit`` callback.
+class _Committed:
+    """``on_commit`` callback: the owner's committed tail moves forward to this entry (never back)."""
 
-    Django drops the callbacks registered inside a savepoint that rolls back, and all of them
-    when the transaction ends, so the last surviving marker always describes the last entry
-    that still exists in this transaction: later entries in the same transaction need neither
-    the lane lock again (already held) nor a read of the chain's tail. Markers go to the front
-    of the commit callbacks, so an owned lane's cached tail has reached the last committed entry
-    before any other callback runs — one that starts a transaction of its own and writes an
-    entry (an in-process job) must not see the tail as it was before this transaction. A
-    marker only moves the tail forward, whatever order the markers run in.
-    """
+    __slots__ = ("hash", "owner", "seq")
 
-    __slots__ = ("hash", "lane", "owner", "seq")
-
-    def __init__(self, lane: int, seq: int, digest: str, owner: _Owner | None):
-        self.lane, self.seq, self.hash, self.owner = lane, seq, digest, owner
+    def __init__(self, owner: _Owner, seq: int, digest: str):
+        self.owner, self.seq, self.hash = owner, seq, digest
 
     def __call__(self) -> None:
         owner = self.owner
-        if owner is not None and (owner.seq is None or self.seq > owner.seq):
+        if owner.seq is None or self.seq > owner.seq:
             owner.seq, owner.hash = self.seq, self.hash
+        if owner.pending is not None and owner.pending[0] <= owner.seq:
+            owner.pending = None
 
 
-def _transaction_tail(conn, lane: int) -> _Tail | None:
-    markers = [func for _sids, func, _robust in conn.run_on_commit if isinstance(func, _Tail) and func.lane == lane]
-    return max(markers, key=lambda m: m.seq, default=None)
+def _read_tail(conn, lane: int, *, lock: bool) -> tuple[int, str] | None:
+    if conn.vendor != "postgresql":
+        return AuditEntry.objects.filter(lane=lane).order_by("-seq").values_list("seq", "hash").first()
+    with conn.cursor() as cur:
+        # Two statements: the tail must be read with a snapshot taken after the lock.
+        if lock:
+            cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_KEY, lane])
+        cur.execute("SELECT seq, hash FROM core_auditentry WHERE lane = %s ORDER BY seq DESC LIMIT 1", [lane])
+        return cur.fetchone()
 
 
 def record(event: str, *, actor, subject: Model | None = None, old: Any = None, new: Any = None,
@@ -137,64 +169,44 @@ def record(event: str, *, actor, subject: Model | None = None, old: Any = None, 
         raise RuntimeError("audit.record() must run inside the service's transaction.atomic()")
     owner = _owner(conn) if conn.vendor == "postgresql" else None
     if owner is not None:
-        lane = owner.lane
+        lane, tail = owner.lane, owner.tail()
     else:
         lane = _shared_lane() + (OWNED_LANES if conn.vendor == "postgresql" else 0)
-    tail = _transaction_tail(conn, lane)
-    if tail is not None:
-        seq, prev_hash = tail.seq + 1, tail.hash
-    elif owner is not None and owner.seq is not None:
-        seq, prev_hash = owner.seq + 1, owner.hash
-    else:
-        if conn.vendor == "postgresql":
-            with conn.cursor() as cur:
-                # Two statements: the tail must be read with a snapshot taken after the lock.
-                if owner is None:
-                    cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_KEY, lane])
-                cur.execute("SELECT seq, hash FROM core_auditentry WHERE lane = %s ORDER BY seq DESC LIMIT 1", [lane])
-                last = cur.fetchone()
-        else:
-            last = AuditEntry.objects.filter(lane=lane).order_by("-seq").values_list("seq", "hash").first()
-        seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
+        tail = _read_tail(conn, lane, lock=True)
     ctx = context.current()
-    fields = {
-        "lane": lane,
-        "seq": seq,
-        "created_at": timezone.now(),
-        "actor_label": actor_label_for(actor)[:150],
-        "event": event,
-        "subject_type": subject._meta.label_lower if subject is not None else "",
-        "subject_id": str(subject.pk) if subject is not None else "",
-        "old": _normalise(old),
-        "new": _normalise(new),
-        "request_id": ctx.request_id,
-        "source": ctx.source,
-        "prev_hash": prev_hash,
-    }
-    digest = entry_digest(**fields)
     entry = AuditEntry(
-        **fields,
-        hash=digest,
+        lane=lane, created_at=timezone.now(), actor_label=actor_label_for(actor)[:150], event=event,
+        subject_type=subject._meta.label_lower if subject is not None else "",
+        subject_id=str(subject.pk) if subject is not None else "",
+        old=_normalise(old), new=_normalise(new), request_id=ctx.request_id, source=ctx.source,
         subject_label=(subject_label if subject_label is not None else (str(subject) if subject is not None else ""))[:200],
         actor_user=actor if actor is not None and not isinstance(actor, ApiClient) and getattr(actor, "pk", None) else None,
         actor_client=actor if isinstance(actor, ApiClient) else None,
     )
-    try:
-        _insert(entry)
-    except IntegrityError:
-        if owner is not None:
-            owner.seq = owner.hash = None  # the cached tail was stale: read it again next time
-        raise
-    # At the front (see _Tail), with the savepoints it belongs to — as on_commit() would record
-    # them, so a savepoint rollback still drops it — and robust.
-    conn.run_on_commit.insert(0, (set(conn.savepoint_ids), _Tail(lane, seq, digest, owner), True))
+    if not _append(entry, tail):
+        # The remembered tail was stale (a rolled-back transaction or savepoint): read the real one.
+        if not _append(entry, _read_tail(conn, lane, lock=False)):
+            raise RuntimeError(f"audit lane {lane} changed under its owner")
+    if owner is not None:
+        owner.pending = (entry.seq, entry.hash)
+        transaction.on_commit(_Committed(owner, entry.seq, entry.hash), robust=True)
     return entry
+
+
+def _seal(entry: AuditEntry, tail: tuple[int, str] | None) -> None:
+    entry.seq, entry.prev_hash = (tail[0] + 1, tail[1]) if tail else (1, GENESIS)
+    entry.hash = entry_digest(
+        lane=entry.lane, seq=entry.seq, created_at=entry.created_at, actor_label=entry.actor_label, event=entry.event,
+        subject_type=entry.subject_type, subject_id=entry.subject_id, old=entry.old, new=entry.new,
+        request_id=entry.request_id, source=entry.source, prev_hash=entry.prev_hash)
 
 
 _INSERT_SQL = (
     "INSERT INTO core_auditentry (lane, seq, created_at, actor_user_id, actor_client_id, actor_label, event,"
     " subject_type, subject_id, subject_label, old, new, request_id, source, prev_hash, hash)"
-    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb, %s, %s, %s, %s) RETURNING id"
+    " SELECT %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb, %s, %s, %s, %s"
+    " WHERE %s OR EXISTS (SELECT 1 FROM core_auditentry WHERE lane = %s AND seq = %s AND hash = %s)"
+    " ON CONFLICT (lane, seq) DO NOTHING RETURNING id"
 )
 
 
@@ -202,18 +214,27 @@ def _json(value: Any) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False)
 
 
-def _insert(entry: AuditEntry) -> None:
-    """Every audited write in the system passes through here, so on PostgreSQL it is one
+def _append(entry: AuditEntry, tail: tuple[int, str] | None) -> bool:
+    """Insert ``entry`` after ``tail``; False (nothing written) if ``tail`` is not the lane's tail.
+
+    Every audited write in the system passes through here, so on PostgreSQL it is one
     prepared-shape INSERT rather than an ORM save (which compiles the statement each time)."""
+    _seal(entry, tail)
     if connection.vendor != "postgresql":
-        entry.save(force_insert=True)
-        return
+        entry.save(force_insert=True)  # SQLite: the tail was just read in this write transaction
+        return True
     with connection.cursor() as cur:
         cur.execute(_INSERT_SQL, [
             entry.lane, entry.seq, entry.created_at, entry.actor_user_id, entry.actor_client_id, entry.actor_label,
-            entry.event, entry.subject_type, entry.subject_id, entry.subject_label, _json(entry.old), _json(entry.new), entry.request_id, entry.source, entry.prev_hash, entry.hash])
-        entry.pk = cur.fetchone()[0]
+            entry.event, entry.subject_type, entry.subject_id, entry.subject_label, _json(entry.old), _json(entry.new),
+            entry.request_id, entry.source, entry.prev_hash, entry.hash,
+            tail is None, entry.lane, entry.seq - 1, entry.prev_hash])
+        row = cur.fetchone()
+    if row is None:
+        return False
+    entry.pk = row[0]
     entry._state.adding, entry._state.db = False, connection.alias
+    return True
 
 
 def verify_chain(batch_size: int = 5000) -> tuple[int, AuditEntry | None, str]:

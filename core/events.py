@@ -20,7 +20,9 @@ EVENT_LABELS = {
     "api_client.enabled": _("启用接口客户端"),
     "api_client.test_sent": _("发送测试事件"),
     "api_client.redelivered": _("重新投递回调事件"),
+    "auth.locked_out": _("登录失败过多，暂时锁定"),
     "holiday.deleted": _("删除节假日"),
+    "lookup_key.rotated": _("轮换查询哈希密钥"),
     "holiday.set": _("设置节假日"),
     "staff.created": _("创建工作人员账号"),
     "staff.roles_changed": _("变更工作人员角色"),
@@ -32,8 +34,10 @@ EVENT_LABELS = {
 
 EVENT_GROUPS = {
     "api_client.": _("接口客户端"),
+    "auth.": _("登录"),
     "holiday.": _("节假日"),
     "staff.": _("工作人员"),
+    "lookup_key.": _("密钥"),
 }
 
 

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from core import context
 
@@ -189,4 +190,23 @@ class ChineseFirstLocaleMiddleware:
         request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class NoStoreForStaffMiddleware:
+    """Nothing a signed-in staff member sees, and no API answer, is kept by a browser or proxy
+    cache (issue 11 §3): every such page may show personal data (identity numbers, contacts,
+    complaint texts), so ``Cache-Control: no-store`` unless the view set its own header. Public
+    pages and static files keep their caching."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        staff = user is not None and user.is_authenticated
+        if (staff or request.path.startswith("/api/")) and "no-store" not in response.get("Cache-Control", ""):
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True, no_store=True)
         return response

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC
 
+import pgtrigger
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import models
@@ -14,9 +15,13 @@ from django.utils.translation import gettext_lazy as _
 class AuditEntry(models.Model):
     """One recorded state change (Art 17: 保存有关记录).
 
-    Append-only and hash-chained: each entry's ``hash`` covers its own content and the previous
-    entry's hash in its *lane*, so an edited or deleted row breaks the chain and ``verify_audit``
-    finds it. There are ``core.audit.AUDIT_LANES`` (128) independent chains: appending to one chain must lock it
+    Append-only and MAC-chained: each entry's ``hash`` is an HMAC (key ``QINGLANG_AUDIT_KEY``,
+    outside the database) over its own content and the previous entry's ``hash`` in its *lane*,
+    so an edited or deleted row breaks the chain and ``verify_audit`` finds it, and the chain
+    cannot be recomputed without the key. On PostgreSQL a trigger refuses UPDATE and DELETE; the
+    actor columns are plain ids without a database constraint (``DO_NOTHING``), so deleting a user
+    or client updates no entry (``actor_label`` keeps the name). ``AuditCheckpoint`` anchors the
+    lane heads, so deleting a lane's newest entries is found too. There are ``core.audit.AUDIT_LANES`` (128) independent chains: appending to one chain must lock it
     until commit, and a single chain would cap every audited write in the system at one commit
     (one fsync) at a time. A transaction always writes all its entries to one lane.
     ``event`` is a stable machine key (``account.created``), never a translated label.
@@ -26,10 +31,11 @@ class AuditEntry(models.Model):
     seq = models.BigIntegerField(editable=False)
     created_at = models.DateTimeField(db_index=True)
     actor_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False,
+        related_name="+",
     )
     actor_client = models.ForeignKey(
-        "core.ApiClient", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "core.ApiClient", null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
     actor_label = models.CharField(max_length=150)
     event = models.CharField(max_length=80, db_index=True)
@@ -52,9 +58,34 @@ class AuditEntry(models.Model):
         ]
         verbose_name = _("审计记录")
         verbose_name_plural = _("审计记录")
+        triggers = [pgtrigger.Protect(name="audit_append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.event} {self.subject_type}:{self.subject_id}"
+
+
+class AuditCheckpoint(models.Model):
+    """The head (last seq and MAC) of every audit lane at one moment, signed with the audit key.
+
+    Written by a scheduled job (``core.audit_checkpoints.write_checkpoint``) here and, as a JSON
+    line, to ``QINGLANG_AUDIT_CHECKPOINT_FILE`` for the operator to ship off the machine. A lane
+    that no longer reaches its checkpointed head was truncated; ``verify_audit`` says so.
+    Append-only like the entries.
+    """
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    heads = models.JSONField()  # {"lane": [seq, mac], …}
+    entries = models.BigIntegerField()
+    mac = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-id"]
+        triggers = [pgtrigger.Protect(name="checkpoint_append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+        verbose_name = _("审计检查点")
+        verbose_name_plural = _("审计检查点")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.created_at:%Y-%m-%d %H:%M} ({self.entries})"
 
 
 class ApiClient(models.Model):

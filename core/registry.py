@@ -91,6 +91,9 @@ class Registry:
     # records outside the audit chain that verify_audit also checks (e.g. stored report files):
     # name -> fn() -> (records checked, list of problems found)
     integrity_checks: dict[str, Callable[[], tuple[int, list[str]]]] = field(default_factory=dict)
+    # columns holding core.crypto.keyed_hash values: "app_label.Model" -> field names
+    # (manage.py rotate_lookup_key wraps each stored hash when the lookup key rotates)
+    lookup_hash_fields: dict[str, set[str]] = field(default_factory=dict)
 
 
 registry = Registry()
@@ -192,3 +195,9 @@ def register_integrity_check(name: str, fn: Callable[[], tuple[int, list[str]]])
     a line per problem (an edited file or row), so an app above core can have its own records
     verified without core importing it."""
     registry.integrity_checks[name] = fn
+
+
+def register_lookup_hash_fields(model_label: str, *fields: str) -> None:
+    """Columns storing ``core.crypto.keyed_hash`` values (``""`` means none). Every such column
+    must be registered, or a lookup-key rotation leaves it unmatched (docs/security.md)."""
+    registry.lookup_hash_fields.setdefault(model_label, set()).update(fields)

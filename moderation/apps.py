@@ -33,6 +33,8 @@ class ModerationConfig(AppConfig):
         from moderation.views import measures as measure_views
         from moderation.views import panels
 
+        registry.register_lookup_hash_fields("moderation.Submission", "identity_hash")
+        registry.register_lookup_hash_fields("moderation.BlockedIdentity", "number_hash")
         registry.register_role_permissions(roles.MODERATOR, MODERATOR_PERMISSIONS)
         registry.register_role_permissions(roles.SUPERVISOR, SUPERVISOR_PERMISSIONS)
         registry.register_role_permissions(roles.AUDITOR, AUDITOR_PERMISSIONS)

@@ -41,13 +41,13 @@ def test_reveal_post_needs_reason_and_is_recorded(login, supervisor, subject):
     r = c.post(url, {"reason": "x"})
     assert r.status_code == 200 and "+8613800138000" not in r.content.decode()
     assert not AuditEntry.objects.filter(event="identity.revealed").exists()
-    r = c.post(url, {"reason": "投诉核查 #12"})
+    r = c.post(url, {"purpose": "complaint", "reason": "投诉核查 #12，核对协查函"})
     assert "+8613800138000" in r.content.decode()
     assert AuditEntry.objects.get(event="identity.revealed").actor_label == "supervisor"
 
 
 def test_moderator_cannot_post_reveal(login, moderator, subject):
-    r = login(moderator).post(f"/accounts/identities/{subject['identity']}/reveal/", {"reason": "看看而已啊"})
+    r = login(moderator).post(f"/accounts/identities/{subject['identity']}/reveal/", {"purpose": "other", "reason": "看看而已啊看看而已啊"})
     assert r.status_code == 403
 
 

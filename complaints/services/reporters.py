@@ -15,6 +15,7 @@ from complaints.services.guards import lock_complaint, require_actor
 from core import crypto
 from core.audit import record
 from core.errors import ServiceError
+from core.reveal import check_reveal_reason
 
 
 @transaction.atomic
@@ -53,17 +54,15 @@ def _reporter_q(hashes: list[str]) -> Q:
 
 
 @transaction.atomic
-def complaint_reveal_contact(*, actor, complaint: Complaint, reason: str) -> str:
+def complaint_reveal_contact(*, actor, complaint: Complaint, purpose: str, reason: str) -> str:
     """Show the complainant's full contact to a permitted supervisor, with a recorded reason (Art 16).
 
     Staff holding ``complaints.reveal_contact`` only: personal data is revealed to a named person.
     """
     require_actor(actor, permission="complaints.reveal_contact")
-    reason = (reason or "").strip()
-    if len(reason) < 4:
-        raise ServiceError(_("请填写查看理由（至少 4 个字）"), field="reason")
+    purpose, reason = check_reveal_reason(purpose, reason)
     if not complaint.contact_encrypted:
         raise ServiceError(_("投诉人未留联系方式"), field="contact", code="no_contact", status=404)
     record("complaint.contact_revealed", actor=actor, subject=complaint,
-           new={"masked": complaint.contact_masked, "reason": reason})
+           new={"masked": complaint.contact_masked, "purpose": purpose, "reason": reason})
     return crypto.decrypt(complaint.contact_encrypted)

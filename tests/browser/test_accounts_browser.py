@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.browser.waiting import wait_until
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -14,7 +15,7 @@ def test_moderator_browses_accounts(page, staff_login, moderator, make_account, 
     page.click("nav.mainnav >> text=账号")
     page.wait_for_selector("text=成都美食探店")
     page.select_option("select[name=kind]", "organization")  # htmx swaps the table in place
-    page.wait_for_function("!document.querySelector('#list-table').innerText.includes('成都美食探店')")
+    wait_until(page, "!document.querySelector('#list-table').innerText.includes('成都美食探店')")
     assert "远山文化" in page.inner_text("#list-table")
     assert "kind=organization" in page.url
     page.goto("/accounts/")

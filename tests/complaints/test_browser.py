@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 
 from core import roles
+from tests.browser.waiting import wait_until
 
 from .conftest import image_bytes
 
@@ -67,11 +68,11 @@ def test_public_files_moderator_handles_complainant_sees_outcome(new_page, staff
     public.fill("input[name=contact]", "13800138000")
     # The captcha picture is drawn by this server (no other site) and can be swapped for another.
     loaded = "(img => img.complete && img.naturalWidth > 50)(document.querySelector('img[data-captcha-image]'))"
-    public.wait_for_function(loaded)
+    wait_until(public, loaded)
     first_key = public.input_value("input[name=captcha_0]")
     public.click("text=看不清，换一张")
-    public.wait_for_function(f"document.querySelector('input[name=captcha_0]').value !== '{first_key}'")
-    public.wait_for_function(loaded)
+    wait_until(public, f"document.querySelector('input[name=captcha_0]').value !== '{first_key}'")
+    wait_until(public, loaded)
     # A mistake first: everything typed stays, the files must be chosen again, a new picture.
     public.fill("input[name=captcha_1]", "七七七七七")
     public.click("button:has-text('提交投诉')")

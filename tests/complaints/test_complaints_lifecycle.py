@@ -293,8 +293,8 @@ def test_reveal_contact_is_recorded(target, file_complaint, supervisor, moderato
     c = file_complaint(contact="someone@example.com")
     assert c.contact_masked == "s***@example.com"
     with pytest.raises(ServiceError):
-        services.complaint_reveal_contact(actor=moderator, complaint=c, reason="联系投诉人核实")
-    assert services.complaint_reveal_contact(actor=supervisor, complaint=c, reason="联系投诉人核实") == "someone@example.com"
+        services.complaint_reveal_contact(actor=moderator, complaint=c, purpose="contact", reason="联系投诉人核实处理结果")
+    assert services.complaint_reveal_contact(actor=supervisor, complaint=c, purpose="contact", reason="联系投诉人核实处理结果") == "someone@example.com"
     assert "complaint.contact_revealed" in events(c)
 
 

@@ -184,7 +184,7 @@ SERVICE_MATRIX = {
     "complaint_mark_bad_faith": (_on("received", lambda a, c: services.complaint_mark_bad_faith(
         actor=a, complaint=c, reason="反复恶意投诉")), SUPERVISORS),
     "complaint_reveal_contact": (_on("received", lambda a, c: services.complaint_reveal_contact(
-        actor=a, complaint=c, reason="联系投诉人核实")), SUPERVISORS),
+        actor=a, complaint=c, purpose="contact", reason="联系投诉人核实处理结果")), SUPERVISORS),
     "complaint_flag_sla": (_on("received", lambda a, c: services.complaint_flag_sla(
         actor=a, complaint=c, now=c.accept_due_at + dt.timedelta(days=1))), {"system"}),
     "complaint_recompute_deadlines": (_on("received", lambda a, c: services.recompute.complaint_recompute_deadlines(
