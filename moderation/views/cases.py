@@ -207,7 +207,8 @@ def _case_context(request, case: ReviewCase, **forms) -> dict:
         "timeline": selectors.case_timeline(case),
         "decision_labels": DECISION_LABELS,
         "notices": selectors.case_notices(case),
-        "panels": panels,
+        "panels": [p for p in panels if p.get("position") != "top"],
+        "top_panels": [p for p in panels if p.get("position") == "top"],
         "can_decide": user.has_perm("moderation.decide_case") and not strict_blocked and case.is_open
                       and not claimed_by_other,
         "strict_blocked": strict_blocked, "mine": mine, "claimed_by_other": claimed_by_other,
