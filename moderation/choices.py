@@ -28,6 +28,7 @@ class SubmissionStatus(models.TextChoices):
     APPROVED = "approved", _("核验通过并生效")
     REFUSED = "refused", _("核验未通过")
     SUPERSEDED = "superseded", _("已被新提交取代")
+    OVERTURNED = "overturned", _("自动驳回经主管复核改为通过")
 
 
 class CaseReason(models.TextChoices):

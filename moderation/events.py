@@ -30,6 +30,7 @@ EVENT_LABELS = {
     "submission.approved": _("提交审核通过"),
     "submission.received": _("收到注册或变更提交"),
     "submission.refused": _("提交审核驳回"),
+    "submission.overturned": _("推翻自动驳回的提交"),
 }
 
 # Prefixes the audit log offers as "every event of a kind".

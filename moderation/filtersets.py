@@ -143,11 +143,20 @@ class SubmissionFilterSet(django_filters.FilterSet):
     decision = django_filters.ChoiceFilter(choices=Decision.choices, label=_("核验结论"))
     status = django_filters.ChoiceFilter(choices=SubmissionStatus.choices, label=_("状态"))
     article = django_filters.ChoiceFilter(choices=ARTICLE_CHOICES, method="filter_article", label=_("条款"))
+    rule = django_filters.CharFilter(method="filter_rule", label=_("规则"))
     created = _created_range()
 
     class Meta:
         model = Submission
-        fields = ["q", "kind", "decision", "status", "article", "created"]
+        fields = ["q", "kind", "decision", "status", "article", "rule", "created"]
+
+    def filter_rule(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        if connection.features.supports_json_field_contains:
+            return queryset.filter(findings__contains=[{"rule": value}])
+        return queryset.filter(findings__icontains=json.dumps(value))
 
     def search(self, queryset, name, value):
         value = value.strip()

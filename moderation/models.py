@@ -64,6 +64,7 @@ class Submission(models.Model):
 
     class Meta:
         ordering = ["-id"]
+        permissions = [("overturn_submission", _("推翻自动驳回的注册或变更"))]
         constraints = [
             models.UniqueConstraint(fields=["client", "idempotency_key"], name="uniq_submission_idempotency"),
             # One pending registration per uid (issue 11); a second one is refused with 409.

@@ -6,14 +6,16 @@ list view then narrows it with the list's FilterSet.
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import Account, IdentityVerification
 from core import rules_engine
 from core.models import AuditEntry, WebhookDelivery
-from moderation.choices import OPEN_CASE_STATUSES, CaseReason, CaseStatus, MeasureState
+from moderation.choices import OPEN_CASE_STATUSES, CaseReason, CaseStatus, MeasureState, SubmissionStatus
 from moderation.models import (
     CaseNote,
     CreditEvent,
@@ -170,6 +172,21 @@ def submission_list(*, user) -> QuerySet[Submission]:
     return Submission.objects.only(
         "id", "kind", "uid", "info", "decision", "status", "findings", "ruleset", "case_id", "created_at", "decided_at",
     ).order_by("-id")
+
+
+def submission_get(*, user, pk: int) -> Submission:
+    if not user.has_perm("moderation.view_submission"):
+        raise PermissionDenied
+    return get_object_or_404(Submission.objects.select_related("case", "account"), pk=pk)
+
+
+def overturned_by_rule() -> dict[str, int]:
+    """Per rule: how many of its outright refusals a supervisor overturned (bad rules show themselves)."""
+    counts: dict[str, int] = {}
+    for findings in Submission.objects.filter(status=SubmissionStatus.OVERTURNED).values_list("findings", flat=True):
+        for rule in {f.get("rule", "") for f in findings if f.get("severity") == "reject"} - {""}:
+            counts[rule] = counts.get(rule, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def pending_measures(*, user) -> QuerySet[Measure]:

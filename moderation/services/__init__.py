@@ -35,6 +35,7 @@ from moderation.services.notices import notice_create
 from moderation.services.pauses import active_pause, pause_lift, pause_set
 from moderation.services.pipeline import submission_process
 from moderation.services.rule_terms import reason_template_save, rule_term_save, rule_term_set_active
+from moderation.services.submissions import submission_overturn
 
 __all__ = [
     "ModerationError",
@@ -59,6 +60,7 @@ __all__ = [
     "release_expired_claims",
     "rule_term_save",
     "rule_term_set_active",
+    "submission_overturn",
     "submission_process",
     "sweep_measures",
 ]

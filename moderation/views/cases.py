@@ -141,6 +141,27 @@ def highlight(text: str, findings: list[tuple[int, dict]]) -> str:
     return mark_safe("".join(str(p) for p in out))  # noqa: S308 - every piece is escaped above
 
 
+def finding_rows(findings: list[dict]) -> list[dict]:
+    """Findings in words: field labels, article titles, severity and evasion kinds in Chinese. A
+    finding a complaint brought (rule ``complaint.<category>``) names no field, term or span: it
+    reads as 用户投诉 with its explanation, never an empty label and a raw category code."""
+    rows = []
+    for i, f in enumerate(findings, start=1):
+        from_complaint = str(f.get("rule", "")).startswith("complaint.")
+        article = f.get("article", "")
+        rows.append({
+            "n": i, "article": article, "article_title": _(ARTICLE_TITLES[article]) if article in ARTICLE_TITLES else "",
+            "rule": "" if from_complaint else f.get("rule", ""),
+            "field": _("用户投诉") if from_complaint or not f.get("field") else field_label(f["field"]),
+            "matched": f.get("matched", ""), "term": "" if from_complaint else f.get("term", ""),
+            "severity": f.get("severity", ""),
+            "severity_label": SEVERITY_LABELS.get(f.get("severity", ""), f.get("severity", "")),
+            "explanation": f.get("explanation", ""),
+            "evasion": [EVASION_LABELS.get(e, e) for e in f.get("evasion") or []],
+        })
+    return rows
+
+
 def _info_blocks(case: ReviewCase, submission):
     account = case.account
     current = {f: getattr(account, f) or "" for f in TEXT_INFO_FIELDS} if account else {}
@@ -158,15 +179,7 @@ def _info_blocks(case: ReviewCase, submission):
             proposed_rows.append({"field": name, "label": field_label(name), "html": highlight(text, by_field.get(name, [])),
                                   "changed": text != (current.get(name) or ""), "hits": len(by_field.get(name, []))})
     diffs = [{"label": field_label(d.field), "diff": d} for d in info_diff(current, proposed, TEXT_INFO_FIELDS)]
-    rows = []
-    for i, f in findings:
-        rows.append({
-            "n": i, "article": f.get("article", ""), "article_title": _(ARTICLE_TITLES[f["article"]]) if f.get("article") in ARTICLE_TITLES else "",
-            "rule": f.get("rule", ""), "field": field_label(f.get("field", "")), "matched": f.get("matched", ""),
-            "term": f.get("term", ""), "severity": f.get("severity", ""),
-            "severity_label": SEVERITY_LABELS.get(f.get("severity", ""), f.get("severity", "")), "explanation": f.get("explanation", ""),
-            "evasion": [EVASION_LABELS.get(e, e) for e in f.get("evasion") or []],
-        })
+    rows = finding_rows(case.findings)
     return {"current": current, "proposed_rows": proposed_rows, "diffs": diffs, "findings": rows,
             "other_findings": [r for r in rows if not any(r["n"] in [i for i, _f in by_field.get(p["field"], [])]
                                                              for p in proposed_rows)]}

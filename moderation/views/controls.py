@@ -96,6 +96,7 @@ class RuleTermListView(ObjectListView):
         ctx = super().get_context_data(**kwargs)
         ctx["try_form"] = TryForm()
         ctx["ruleset_version"] = rules_engine.get_engine().version
+        ctx["overturned"] = selectors.overturned_by_rule()
         return ctx
 
 

@@ -114,3 +114,14 @@ def test_complaint_page_links_the_case_and_case_page_shows_the_complaint(target,
     assert "这个账号冒充市政府发布通知。" in html and "重复：同样冒充市政府。" in html
     ev = ComplaintEvidence.objects.get(complaint=dup)
     assert f"/complaints/{dup.pk}/evidence/{ev.pk}/" in html  # evidence of the merged duplicate
+
+
+def test_complaint_finding_reads_in_words(target, file_complaint, moderator, login):
+    """Bug 3: a case opened from a complaint showed an empty field label and the raw category code."""
+    complaint = _to_handling(file_complaint(category="8.4"), moderator)
+    html = login(moderator).get(f"/moderation/cases/{complaint.review_case_id}/").content.decode()
+    findings = html[html.index('id="findings"'):]
+    findings = findings[:findings.index("</section>")]
+    assert "用户投诉" in findings
+    assert '<span class="mono">8.4</span>' not in findings and "complaint.8.4" not in findings
+    assert "<br>\n        ：" not in findings  # no empty label before the colon
