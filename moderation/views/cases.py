@@ -20,7 +20,14 @@ from core.registry import panels as registry_panels
 from core.registry import registry
 from core.views_generic import ObjectListView
 from moderation import selectors, services
-from moderation.choices import OPEN_CASE_STATUSES, CaseDecision, CaseReason, CaseStatus, Decision
+from moderation.choices import (
+    OPEN_CASE_STATUSES,
+    CaseDecision,
+    CaseReason,
+    CaseStatus,
+    Decision,
+    MeasureState,
+)
 from moderation.filtersets import ReviewCaseFilterSet
 from moderation.forms import BulkForm, DecisionForm, NoteForm, ReassignForm, ReleaseForm, attach_error
 from moderation.models import ReviewCase
@@ -259,7 +266,12 @@ def case_decide(request, pk):
         except ModerationError as exc:
             attach_error(form, exc, DecisionForm.FIELD_MAP)
         else:
-            messages.success(request, _("工单 #%(id)s 已决定：%(d)s") % {"id": case.pk, "d": case.get_decision_display()})
+            pending = case.measures.filter(state=MeasureState.PENDING_APPROVAL).first()
+            if pending is not None:
+                messages.warning(request, _("工单 #%(id)s 已决定：「%(kind)s」已提出，须由另一位审核主管批准后生效。") % {
+                    "id": case.pk, "kind": pending.get_kind_display()})
+            else:
+                messages.success(request, _("工单 #%(id)s 已决定：%(d)s") % {"id": case.pk, "d": case.get_decision_display()})
             return redirect("moderation:case_detail", pk=case.pk)
     return _render_case(request, selectors.case_get(user=request.user, pk=pk), status=422, decision_form=form)
 

@@ -489,7 +489,8 @@ def test_refuse_a_proposal(login, supervisor, supervisor2, make_account):
 def test_measure_list_filters(login, auditor, supervisor, make_account):
     a, b = make_account(uid="ml1"), make_account(uid="ml2")
     services.measure_apply(actor=supervisor, account=a, kind=MeasureKind.WARNING, legal_basis=["8.7"], reason="夸大")
-    services.measure_apply(actor=supervisor, account=b, kind=MeasureKind.SUSPEND, legal_basis=["8.6"], reason="联系方式")
+    services.measure_apply(actor=supervisor, account=b, kind=MeasureKind.SUSPEND, legal_basis=["8.6"], reason="联系方式",
+                           expires_at=timezone.now() + dt.timedelta(days=3))  # longer ones wait for a second supervisor
     c = login(auditor)
     def uids(url):  # account uids on the page (not random tokens that may contain "ml1")
         return set(re.findall(r"\bml\d\b", re.sub(r"[A-Za-z0-9_-]{32,}", "", c.get(url).content.decode())))
