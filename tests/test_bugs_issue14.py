@@ -1,0 +1,30 @@
+"""Small bugs from the moderator's-day walkthrough (issue 14): each failed before its fix."""
+
+import json
+
+import pytest
+
+from accounts.management.commands.seed_demo import login_url
+
+
+def test_make_run_login_url_follows_port():
+    """Bug 8: ``make run`` printed port 8000 whatever PORT was."""
+    assert login_url({"PORT": "8123"}) == "http://127.0.0.1:8123/login/"
+    assert login_url({"HOST": "0.0.0.0", "PORT": "9000"}) == "http://127.0.0.1:9000/login/"
+    assert login_url({}) == "http://127.0.0.1:8000/login/"
+    makefile = open("Makefile", encoding="utf-8").read()
+    assert "PORT=$(PORT) $(BIN)/python manage.py seed_demo" in makefile
+
+
+@pytest.mark.django_db
+def test_short_idempotency_key_error_is_chinese_and_names_the_minimum(api):
+    """Bug 9: the minimum length was undocumented and its error came back in English."""
+    body = {"idempotency_key": "abc", "kind": "registration", "uid": "ik1", "info": {"name": "小明"},
+            "identity": {"method": "mobile", "number": "13800138000"}}
+    r = api.post("/api/v1/submissions", data=json.dumps(body), content_type="application/json")
+    assert r.status_code == 422
+    error = next(e for e in r.json()["errors"] if e["field"] == "idempotency_key")
+    assert error["message"] == "至少 8 个字符" and error["code"] == "string_too_short"
+    schema = api.get("/api/openapi.json").json()
+    text = json.dumps(schema, ensure_ascii=False)
+    assert "8–100 个字符" in text
