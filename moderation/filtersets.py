@@ -47,7 +47,7 @@ def _contains_article(queryset, field: str, value: str, *, in_dicts: bool):
 
 
 class ReviewCaseFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("UID / 工单号"))
+    q = django_filters.CharFilter(method="search", label=_("UID / 工单号 / 账号名称"))
     reason = django_filters.ChoiceFilter(choices=CaseReason.choices, label=_("原因"))
     status = django_filters.ChoiceFilter(choices=STATUS_CHOICES, method="filter_status", label=_("状态"),
                                          empty_label=_("未决（待领取+处理中）"))
@@ -79,6 +79,9 @@ class ReviewCaseFilterSet(django_filters.FilterSet):
         cond = Q(subject_uid=value)
         if value.isdigit() and len(value) < 10:
             cond |= Q(pk=int(value))
+        if len(value) >= 2:
+            # name text: the account_name_trgm GIN index (accounts 0003) serves it on PostgreSQL
+            cond |= Q(account__name__contains=value)
         return queryset.filter(cond)
 
     def filter_status(self, queryset, name, value):

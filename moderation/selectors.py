@@ -189,6 +189,21 @@ def overturned_by_rule() -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
+def saved_views(*, user) -> list:
+    """The user's own saved queue views and the ones others shared."""
+    from moderation.models import SavedView
+
+    if not user.has_perm("moderation.view_reviewcase"):
+        return []
+    return list(SavedView.objects.filter(Q(owner=user) | Q(shared=True)).select_related("owner")
+                .only("id", "name", "query", "shared", "owner__username").order_by("name", "id"))
+
+
+def new_cases_count(qs: QuerySet[ReviewCase], since) -> int:
+    """Cases of the current view that arrived after the page was drawn (the live counter)."""
+    return qs.filter(created_at__gt=since).order_by().count()
+
+
 def pending_measures(*, user) -> QuerySet[Measure]:
     if not user.has_perm("moderation.approve_measure"):
         return Measure.objects.none()

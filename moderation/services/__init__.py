@@ -21,6 +21,8 @@ from moderation.services.cases import (
     case_reassign,
     case_release,
     release_expired_claims,
+    saved_view_delete,
+    saved_view_save,
 )
 from moderation.services.errors import ModerationError
 from moderation.services.measures import (
@@ -58,6 +60,8 @@ __all__ = [
     "pause_set",
     "reason_template_save",
     "release_expired_claims",
+    "saved_view_delete",
+    "saved_view_save",
     "rule_term_save",
     "rule_term_set_active",
     "submission_overturn",

@@ -447,3 +447,33 @@ def _decide_certification(actor, case, approve, reason):
                   title="机构认证通过" if approve else "机构认证未通过",
                   body=(f"机构认证（{cert.full_name}）已通过。" if approve else f"机构认证（{cert.full_name}）未通过：{reason}"),
                   articles=["7", "9"], case=case)
+
+
+@transaction.atomic
+def saved_view_save(*, actor, name: str, query: str, shared: bool = False):
+    """Keep (or replace) a named queue view for ``actor``; recorded, since a shared one changes
+    what colleagues see."""
+    from urllib.parse import parse_qsl, urlencode
+
+    from moderation.models import SavedView
+
+    if not actor.has_perm("moderation.view_reviewcase"):
+        raise ModerationError(_("没有查看工单队列的权限"), code="forbidden", status=403)
+    name = (name or "").strip()
+    if not name:
+        raise ModerationError(_("请填写视图名称"), field="name")
+    if len(name) > 60:
+        raise ModerationError(_("视图名称不能超过 60 个字"), field="name")
+    pairs = [(k, v) for k, v in parse_qsl(query or "", keep_blank_values=False) if k not in ("page", "since")]
+    view, _created = SavedView.objects.update_or_create(owner=actor, name=name,
+                                                        defaults={"query": urlencode(pairs)[:1000], "shared": shared})
+    record("saved_view.saved", actor=actor, subject=view, new={"name": name, "query": view.query, "shared": shared})
+    return view
+
+
+@transaction.atomic
+def saved_view_delete(*, actor, view) -> None:
+    if view.owner_id != actor.pk:
+        raise ModerationError(_("只能删除自己的视图"), code="forbidden", status=403)
+    record("saved_view.deleted", actor=actor, subject=view, old={"name": view.name, "query": view.query})
+    view.delete()

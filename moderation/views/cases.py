@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import FileResponse, Http404
@@ -13,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView
 
 from accounts.models import TEXT_INFO_FIELDS, Account
 from core.diff import info_diff
@@ -58,12 +61,44 @@ def field_label(name: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # Queue
 
+# Sort keys the queue offers (column → order_by); the default is the order claim-next uses.
+SORTS = {
+    "due": ("due_at", "-priority", "id"), "-due": ("-due_at", "-priority", "-id"),
+    "priority": ("priority", "due_at", "id"), "-priority": ("-priority", "due_at", "id"),
+    "created": ("created_at", "id"), "-created": ("-created_at", "-id"),
+    "id": ("id",), "-id": ("-id",),
+}
+COUNT_CAP = 10_000  # beyond this the queue says "more than 10 000" instead of counting millions
+
+
+def case_rows(cases, now) -> list[dict]:
+    """The queue's rows, precomputed once in Python: the template then runs one plain loop (a
+    per-cell django-tables2 render cost ~3 ms a row, issue 14)."""
+    rows = []
+    for c in cases:
+        rows.append({
+            "pk": c.pk, "uid": c.subject_uid,
+            "name": c.account.name if c.account_id else _("（未注册）"),
+            "reason": c.get_reason_display(), "strict": c.requires_supervisor, "articles": c.articles,
+            "priority": c.priority, "status": c.status, "status_label": c.get_status_display(),
+            "assignee": c.assignee.username if c.assignee_id else "—",
+            "due": timezone.localtime(c.due_at).strftime("%m-%d %H:%M"),
+            "overdue": c.status in OPEN_CASE_STATUSES and c.due_at < now,
+            "created": timezone.localtime(c.created_at).strftime("%m-%d %H:%M"),
+        })
+    return rows
+
+
 class CaseListView(ObjectListView):
+    """The queue: filters, sortable columns, account-name search, totals and page count, saved
+    views, and a live count of new cases (htmx polling)."""
+
     permission_required = "moderation.view_reviewcase"
     selector = staticmethod(selectors.case_list)
     filterset_class = ReviewCaseFilterSet
     table_class = ReviewCaseTable
     template_name = "moderation/case_list.html"
+    partial_template_name = "moderation/partials/case_table.html"
     title = gettext_lazy("审核工单")
     mine = False
     export_key = "moderation.cases"
@@ -77,10 +112,86 @@ class CaseListView(ObjectListView):
         return qs
 
     def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx.update(mine=self.mine, reasons=CaseReason.choices, bulk_form=BulkForm(),
-                   can_decide=self.request.user.has_perm("moderation.decide_case"))
+        ctx = TemplateView.get_context_data(self, **kwargs)
+        request = self.request
+        filterset = self.filterset_class(request.GET or None, queryset=self.get_queryset(), request=request)
+        qs = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+        sort = request.GET.get("sort", "")
+        if sort in SORTS:
+            qs = qs.order_by(*SORTS[sort])
+        try:
+            page = max(1, int(request.GET.get("page", "1")))
+        except ValueError:
+            page = 1
+        per_page = self.per_page
+        total = qs.order_by()[:COUNT_CAP + 1].count()
+        now = timezone.now()
+        cases = list(qs[(page - 1) * per_page: page * per_page])
+        params = request.GET.copy()
+        params.pop("page", None)
+        ctx.update(
+            filterset=filterset, title=self.title, export_links=self.export_links(), mine=self.mine,
+            rows=case_rows(cases, now), total=min(total, COUNT_CAP), total_capped=total > COUNT_CAP,
+            page=page, pages=max(1, -(-min(total, COUNT_CAP) // per_page)), sort=sort,
+            query=params.urlencode(), since=now.isoformat(),
+            sort_links=self._sort_links(sort), reasons=CaseReason.choices, bulk_form=BulkForm(),
+            can_decide=request.user.has_perm("moderation.decide_case"),
+            saved_views=selectors.saved_views(user=request.user),
+        )
         return ctx
+
+    def _sort_links(self, current: str) -> dict:
+        """Per sortable column: the query string that sorts by it (toggling the direction)."""
+        links = {}
+        for key in ("due", "priority", "created", "id"):
+            params = self.request.GET.copy()
+            params.pop("page", None)
+            params["sort"] = f"-{key}" if current == key else key
+            links[key] = {"url": "?" + params.urlencode(),
+                          "arrow": "▲" if current == key else ("▼" if current == f"-{key}" else "")}
+        return links
+
+
+@permission_required("moderation.view_reviewcase", raise_exception=True)
+def case_new_count(request):
+    """The live counter (htmx polls it): how many cases of this view arrived since the page was drawn."""
+    view = CaseListView(request=request, kwargs={})
+    filterset = ReviewCaseFilterSet(request.GET or None, queryset=view.get_queryset(), request=request)
+    qs = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+    try:
+        since = dt.datetime.fromisoformat(request.GET.get("since", ""))
+    except ValueError:
+        since = timezone.now()
+    count = selectors.new_cases_count(qs, since)
+    return render(request, "moderation/partials/new_count.html", {"count": count})
+
+
+@require_POST
+@permission_required("moderation.view_reviewcase", raise_exception=True)
+def saved_view_save(request):
+    try:
+        view = services.saved_view_save(actor=request.user, name=request.POST.get("name", ""),
+                                        query=request.POST.get("query", ""), shared=bool(request.POST.get("shared")))
+    except ModerationError as exc:
+        messages.error(request, exc.message)
+        return redirect(reverse("moderation:case_list") + "?" + request.POST.get("query", ""))
+    messages.success(request, _("已保存视图「%s」") % view.name)
+    return redirect(reverse("moderation:case_list") + ("?" + view.query if view.query else ""))
+
+
+@require_POST
+@permission_required("moderation.view_reviewcase", raise_exception=True)
+def saved_view_delete(request, pk):
+    from moderation.models import SavedView
+
+    view = SavedView.objects.filter(pk=pk).first()
+    if view is None:
+        raise Http404
+    try:
+        services.saved_view_delete(actor=request.user, view=view)
+    except ModerationError as exc:
+        messages.error(request, exc.message)
+    return redirect("moderation:case_list")
 
 
 class MyCaseListView(CaseListView):

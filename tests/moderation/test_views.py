@@ -661,3 +661,61 @@ def test_bad_queue_filter_is_reported_under_its_label(login, moderator, change_c
     r = login(moderator).get("/moderation/cases/?priority_min=urgent-ish")
     html = r.content.decode()
     assert r.status_code == 200 and "<b>优先级（从–到）</b>" in html
+
+
+# ---------------------------------------------------------------------------------------------
+# Queue tooling (issue 14): sort, name search, totals, saved views, live count — with query budgets
+
+
+def _queue_ids(html):
+    return [int(x) for x in re.findall(r'data-case="(\d+)"', html)]
+
+
+def test_queue_sort_and_its_query_count(login, moderator, submit, django_assert_max_num_queries):
+    cases = [_registration_case(submit, f"so{i}", f"医生{i}号") for i in range(4)]
+    for i, case in enumerate(cases):
+        ReviewCase.objects.filter(pk=case.pk).update(priority=10 + i)
+    c = login(moderator)
+    c.get("/moderation/cases/")
+    with django_assert_max_num_queries(12):
+        html = c.get("/moderation/cases/?sort=-priority").content.decode()
+    assert _queue_ids(html) == [x.pk for x in reversed(cases)]
+    assert _queue_ids(c.get("/moderation/cases/?sort=priority").content.decode()) == [x.pk for x in cases]
+    assert "共 4 个工单" in html and "第 1 / 1 页" in html
+    assert 'href="?sort=priority"' in html  # clicking the sorted column flips it
+
+
+def test_queue_searches_account_name_text(login, moderator, make_account, django_assert_max_num_queries):
+    a = make_account(uid="nm1", name="爱跑步的土豆")
+    b = make_account(uid="nm2", name="半糖奶茶")
+    ca = services.case_open(actor=None, account=a, reason="complaint", source="test:1")
+    services.case_open(actor=None, account=b, reason="complaint", source="test:2")
+    c = login(moderator)
+    c.get("/moderation/cases/")
+    with django_assert_max_num_queries(12):
+        html = c.get("/moderation/cases/?q=跑步").content.decode()
+    assert _queue_ids(html) == [ca.pk]
+
+
+def test_saved_views_are_per_user_and_shareable(login, moderator, moderator2, change_case,
+                                                django_assert_max_num_queries):
+    c = login(moderator)
+    r = c.post("/moderation/cases/views/", {"name": "变更", "query": "reason=change&page=3"})
+    assert r.status_code == 302 and r["Location"] == "/moderation/cases/?reason=change"
+    c.post("/moderation/cases/views/", {"name": "共享的", "query": "reason=complaint", "shared": "1"})
+    assert AuditEntry.objects.filter(event="saved_view.saved").count() == 2
+    with django_assert_max_num_queries(12):
+        html = c.get("/moderation/cases/").content.decode()
+    assert "变更" in html and "共享的" in html
+    other = login(moderator2).get("/moderation/cases/").content.decode()
+    assert "共享的" in other and 'href="?reason=change"' not in other
+
+
+def test_live_new_count(login, moderator, change_case, make_account):
+    c = login(moderator)
+    since = (timezone.now() - dt.timedelta(seconds=1)).isoformat()
+    r = c.get("/moderation/cases/new-count/", {"since": since, "reason": "complaint"})
+    assert r.status_code == 200 and "新工单" not in r.content.decode()
+    services.case_open(actor=None, account=make_account(uid="nc1"), reason="complaint", source="api:1")
+    html = c.get("/moderation/cases/new-count/", {"since": since, "reason": "complaint"}).content.decode()
+    assert "1 个新工单" in html
