@@ -54,7 +54,8 @@ OPEN_CASE_STATUSES = (CaseStatus.OPEN, CaseStatus.CLAIMED)
 CASE_TRANSITIONS = {
     CaseStatus.OPEN: {CaseStatus.CLAIMED, CaseStatus.DECIDED, CaseStatus.CLOSED},
     CaseStatus.CLAIMED: {CaseStatus.OPEN, CaseStatus.CLAIMED, CaseStatus.DECIDED},
-    CaseStatus.DECIDED: {CaseStatus.CLOSED},
+    # undo (the decider, within the undo window) and a supervisor's reopen; the history stays
+    CaseStatus.DECIDED: {CaseStatus.CLOSED, CaseStatus.OPEN, CaseStatus.CLAIMED},
     CaseStatus.CLOSED: set(),
 }
 

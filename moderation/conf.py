@@ -34,6 +34,8 @@ DEFAULTS = {
     # A person's suspension without an end, or longer than this many days, needs a second
     # supervisor's approval like close and ban (四眼原则).
     "four_eyes_suspend_days": 30,
+    # Seconds during which whoever decided a case may undo the decision (the 撤销 link).
+    "undo_seconds": 30,
 }
 
 

@@ -32,6 +32,8 @@ EVENT_LABELS = {
     "submission.refused": _("提交审核驳回"),
     "submission.overturned": _("推翻自动驳回的提交"),
     "saved_view.saved": _("保存队列视图"),
+    "case.decision_undone": _("撤销工单决定"),
+    "case.reopened": _("重新打开工单"),
     "saved_view.deleted": _("删除队列视图"),
 }
 

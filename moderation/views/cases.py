@@ -7,6 +7,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import FileResponse, Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +23,7 @@ from core.diff import info_diff
 from core.registry import panels as registry_panels
 from core.registry import registry
 from core.views_generic import ObjectListView
-from moderation import selectors, services
+from moderation import conf, selectors, services
 from moderation.choices import (
     OPEN_CASE_STATUSES,
     CaseDecision,
@@ -377,14 +378,59 @@ def case_decide(request, pk):
         except ModerationError as exc:
             attach_error(form, exc, DecisionForm.FIELD_MAP)
         else:
-            pending = case.measures.filter(state=MeasureState.PENDING_APPROVAL).first()
-            if pending is not None:
-                messages.warning(request, _("工单 #%(id)s 已决定：「%(kind)s」已提出，须由另一位审核主管批准后生效。") % {
-                    "id": case.pk, "kind": pending.get_kind_display()})
-            else:
-                messages.success(request, _("工单 #%(id)s 已决定：%(d)s") % {"id": case.pk, "d": case.get_decision_display()})
+            _decided_message(request, case)
+            if request.POST.get("next") == "1":  # "decide and go to the next case", the default
+                following = services.case_claim_next(actor=request.user)
+                if following is not None:
+                    return redirect("moderation:case_detail", pk=following.pk)
+                messages.info(request, _("队列中没有可领取的工单。"))
+                return redirect("moderation:case_list")
             return redirect("moderation:case_detail", pk=case.pk)
     return _render_case(request, selectors.case_get(user=request.user, pk=pk), status=422, decision_form=form)
+
+
+def _decided_message(request, case) -> None:
+    """The flash after a decision: what was decided, whether a measure awaits a second
+    supervisor, and a 撤销 (undo) button valid for ``undo_seconds``."""
+    pending = case.measures.filter(state=MeasureState.PENDING_APPROVAL).first()
+    if pending is not None:
+        text = _("工单 #%(id)s 已决定：「%(kind)s」已提出，须由另一位审核主管批准后生效。") % {
+            "id": case.pk, "kind": pending.get_kind_display()}
+    else:
+        text = _("工单 #%(id)s 已决定：%(d)s") % {"id": case.pk, "d": case.get_decision_display()}
+    undo = format_html(
+        ' <form method="post" action="{}" class="inline undo" data-undo-seconds="{}">'
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+        '<button type="submit" class="link" data-testid="undo">{}</button></form>',
+        reverse("moderation:case_undo", kwargs={"pk": case.pk}), conf.get("undo_seconds"), get_token(request),
+        _("撤销（%(n)s 秒内）") % {"n": conf.get("undo_seconds")})
+    (messages.warning if pending is not None else messages.success)(request, format_html("{}{}", text, undo))
+
+
+@require_POST
+@permission_required("moderation.decide_case", raise_exception=True)
+def case_undo(request, pk):
+    case = selectors.case_get(user=request.user, pk=pk)
+    try:
+        services.case_undo_decision(actor=request.user, case=case)
+    except ModerationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已撤销工单 #%(id)s 的决定，工单仍由你处理") % {"id": case.pk})
+    return redirect("moderation:case_detail", pk=case.pk)
+
+
+@require_POST
+@permission_required("moderation.reassign_case", raise_exception=True)
+def case_reopen(request, pk):
+    case = selectors.case_get(user=request.user, pk=pk)
+    try:
+        services.case_reopen(actor=request.user, case=case, reason=request.POST.get("reason", ""))
+    except ModerationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已重新打开工单 #%(id)s") % {"id": case.pk})
+    return redirect("moderation:case_detail", pk=case.pk)
 
 
 def _simple_action(request, pk, fn, ok_message):
