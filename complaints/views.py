@@ -58,6 +58,7 @@ def _detail_context(request, complaint: Complaint, bound: dict) -> dict:
         "can_mark_bad_faith": request.user.has_perm("complaints.mark_bad_faith"),
         "can_reveal": request.user.has_perm("complaints.reveal_contact"),
         "statuses": {s.name: s.value for s in ComplaintStatus},
+        "status_labels": ComplaintStatus.choices,
         "case_open": case_is_open(complaint),
         **forms_, **bound,
     }

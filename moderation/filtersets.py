@@ -54,7 +54,7 @@ class ReviewCaseFilterSet(django_filters.FilterSet):
     priority = django_filters.RangeFilter(label=_("优先级（从–到）"))
     due = django_filters.ChoiceFilter(choices=DUE_CHOICES, method="filter_due", label=_("截止"))
     article = django_filters.ChoiceFilter(choices=ARTICLE_CHOICES, method="filter_article", label=_("条款"))
-    assignee = django_filters.CharFilter(method="filter_assignee", label=_("处理人（me / unassigned / 用户名）"))
+    assignee = django_filters.CharFilter(method="filter_assignee", label=_("处理人（我 / 未分配 / 用户名）"))
     age = django_filters.ChoiceFilter(choices=AGE_CHOICES, method="filter_age", label=_("已等待"))
 
     class Meta:
@@ -105,9 +105,9 @@ class ReviewCaseFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        if value.lower() == "me":
+        if value.lower() in ("me", "我"):
             return queryset.filter(assignee=self.user) if self.user is not None else queryset.none()
-        if value.lower() == "unassigned":
+        if value.lower() in ("unassigned", "未分配"):
             return queryset.filter(assignee__isnull=True)
         return queryset.filter(assignee__username=value)
 

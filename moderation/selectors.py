@@ -11,6 +11,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, IdentityVerification
 from core import rules_engine
@@ -72,6 +73,19 @@ def case_submission(case: ReviewCase) -> Submission | None:
     return subs[0] if subs else None
 
 
+SOURCE_LABELS = {"submission": _("提交"), "complaint": _("投诉"), "recheck": _("动态核验"), "appeal": _("申诉"),
+                 "qualification": _("资质"), "org_certification": _("机构认证"), "api": _("平台接口"), "test": _("测试")}
+
+
+def source_label(source: str) -> str:
+    """``submission:1`` → 提交 #1 (a case's source in words, not a code)."""
+    kind, _sep, ref = source.partition(":")
+    label = SOURCE_LABELS.get(kind)
+    if label is None:
+        return source
+    return f"{label} #{ref}" if ref else str(label)
+
+
 def case_timeline(case: ReviewCase) -> list[dict]:
     """Internal notes and the case's audit entries, oldest first."""
     rows = [{"at": n.created_at, "actor": n.author_label, "note": n.text, "event": "case.note"}
@@ -83,6 +97,8 @@ def case_timeline(case: ReviewCase) -> list[dict]:
         new = dict(e.new or {})
         if e.event == "case.opened" and new.get("reason") in reasons:
             new["reason"] = reasons[new["reason"]]  # the case's reason in words, not its code
+        if new.get("source"):
+            new["source"] = source_label(str(new["source"]))
         rows.append({"at": e.created_at, "actor": e.actor_label, "event": e.event, "new": new, "seq": e.pk})
     rows.sort(key=lambda r: (r["at"], r.get("seq", 0)))
     return rows

@@ -28,3 +28,26 @@ def test_short_idempotency_key_error_is_chinese_and_names_the_minimum(api):
     schema = api.get("/api/openapi.json").json()
     text = json.dumps(schema, ensure_ascii=False)
     assert "8–100 个字符" in text
+
+
+@pytest.mark.django_db
+def test_timelines_and_labels_in_words(login, moderator, make_account):
+    """Bug 10: raw codes in the Chinese UI (case sources, complaint statuses, the assignee label)."""
+    from complaints import services as complaint_services
+    from moderation import services
+
+    account = make_account(uid="bx1")
+    case = services.case_open(actor=None, account=account, reason="complaint", source="submission:7")
+    c = login(moderator)
+    html = c.get(f"/moderation/cases/{case.pk}/").content.decode()
+    assert "提交 #7" in html and "submission:7" not in html
+    queue = c.get("/moderation/cases/").content.decode()
+    assert "me / unassigned" not in queue and "我 / 未分配" in queue
+    services.case_claim(actor=moderator, case=case)
+    assert f'data-case="{case.pk}"' in c.get("/moderation/cases/?assignee=我").content.decode()
+    complaint, _ = complaint_services.complaint_submit(actor=None, data=complaint_services.ComplaintInput(
+        category="8.2", target="bx1", description="冒充政府机关，头像使用国徽。"))
+    complaint_services.complaint_accept(actor=moderator, complaint=complaint)
+    html = c.get(f"/complaints/{complaint.pk}/").content.decode()
+    history = html[html.index('class="history"'):]
+    assert "→ 已受理" in history and "→ accepted" not in history
