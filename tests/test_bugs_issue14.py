@@ -51,3 +51,19 @@ def test_timelines_and_labels_in_words(login, moderator, make_account):
     html = c.get(f"/complaints/{complaint.pk}/").content.decode()
     history = html[html.index('class="history"'):]
     assert "→ 已受理" in history and "→ accepted" not in history
+
+
+@pytest.mark.django_db
+def test_policies_inputs_under_their_own_headers_and_medians_alike(login, supervisor):
+    """Bug 7: both SLA inputs sat under one header; medians printed "0" and "0.0"."""
+    import re
+
+    from django.template.loader import render_to_string
+
+    html = login(supervisor).get("/complaints/policies/").content.decode()
+    row = re.search(r"<tr>\s*<td>[^<]+</td>(.*?)</tr>", html, re.S).group(1)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    assert 'name="accept_days"' in cells[0] and 'name="feedback_days"' in cells[1] and "colspan" not in row
+    a = render_to_string("complaints/partials/metrics_row.html", {"row": {"median_feedback_days": 0}})
+    b = render_to_string("complaints/partials/metrics_row.html", {"row": {"median_feedback_days": 0.0}})
+    assert a == b
