@@ -596,8 +596,15 @@ def case_bulk(request):
             done += 1
         except ModerationError as exc:
             failed.append(f"#{case.pk}: {exc.message}")
-    skipped = sum(1 for p in plan if p["skip"])
-    messages.success(request, _("批量操作完成：成功 %(done)d 件，跳过 %(skipped)d 件。") % {"done": done, "skipped": skipped})
+    # The confirmation carries only the cases the preview would handle; the ones it skipped count too.
+    try:
+        selected = max(len(plan), int(request.POST.get("selected", "")))
+    except ValueError:
+        selected = len(plan)
+    skipped = selected - len(plan) + sum(1 for p in plan if p["skip"])
+    text = _("批量操作完成：选中 %(total)d 件，成功 %(done)d 件，跳过 %(skipped)d 件，失败 %(failed)d 件。") % {
+        "total": selected, "done": done, "skipped": skipped, "failed": len(failed)}
+    (messages.success if not failed else messages.warning)(request, text)
     for line in failed:
         messages.error(request, line)
     return redirect("moderation:case_list")

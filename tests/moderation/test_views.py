@@ -371,7 +371,7 @@ def test_bulk_preview_then_confirm_one_audit_entry_each(login, moderator, modera
     assert not AuditEntry.objects.filter(event="case.decided").exists()  # the preview changes nothing
 
     r = c.post("/moderation/cases/bulk/", {**data, "confirm": "1"}, follow=True)
-    assert "成功 2 件，跳过 2 件" in r.content.decode()
+    assert "成功 2 件，跳过 2 件，失败 0 件" in r.content.decode()
     for case in (a, b):
         case.refresh_from_db()
         assert case.status == CaseStatus.DECIDED and case.decision == "reject"
@@ -719,3 +719,22 @@ def test_live_new_count(login, moderator, change_case, make_account):
     services.case_open(actor=None, account=make_account(uid="nc1"), reason="complaint", source="api:1")
     html = c.get("/moderation/cases/new-count/", {"since": since, "reason": "complaint"}).content.decode()
     assert "1 个新工单" in html
+
+
+def test_bulk_result_counts_what_the_preview_skipped(login, moderator, submit, strict_case):
+    """Issue 14: the preview said 3 of 4 would be handled; the result said 3 done, 0 skipped."""
+    a = _registration_case(submit, "bh1", "赵医生")
+    b = _registration_case(submit, "bh2", "钱医生")
+    ReasonTemplate.objects.create(article="11", title="医疗资质", text="账号信息涉及医疗卫生领域，未提供相应执业资格。")
+    c = login(moderator)
+    template = ReasonTemplate.objects.get(title="医疗资质")
+    data = {"action": "reject", "case": [a.pk, b.pk, strict_case.pk], "template": template.pk}
+    html = c.post("/moderation/cases/bulk/", data).content.decode()
+    assert "确认执行（2 件）" in html and "未提供相应执业资格" in html  # the template filled reason and article
+    # what the preview's confirmation sends: only the cases it would handle, and how many were selected
+    confirm = {"action": "reject", "case": [a.pk, b.pk], "articles": ["11"], "selected": "3", "confirm": "1",
+               "reason": template.text}
+    r = c.post("/moderation/cases/bulk/", confirm, follow=True)
+    assert "选中 3 件，成功 2 件，跳过 1 件，失败 0 件" in r.content.decode()
+    html = c.get("/moderation/cases/").content.decode()
+    assert 'name="template"' in html and 'class="bulk-articles"' in html
