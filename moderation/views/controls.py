@@ -28,7 +28,11 @@ from moderation.forms import (
 from moderation.models import PauseSwitch, ReasonTemplate, RuleTerm
 from moderation.services import ModerationError
 from moderation.tables import RuleTermTable
-from moderation.views.cases import field_label, highlight
+from moderation.views.cases import field_label, finding_rows, highlight
+
+# The try-it box answers in words (issue 14): 通过 / 人工审核 / 从严核验 / 驳回, not codes.
+VERDICT_WORDS = {"allow": gettext_lazy("通过"), "review": gettext_lazy("人工审核"),
+                 "strict_review": gettext_lazy("从严核验（主管审核）"), "reject": gettext_lazy("驳回")}
 
 # ---------------------------------------------------------------------------------------------
 # Pause switches (Art 21)
@@ -157,7 +161,8 @@ def rule_try(request):
             "fields": [{"label": field_label(name), "html": highlight(text, [(i, f) for i, f in numbered
                                                                              if f["field"] == name])}
                        for name, text in info.items() if text],
-            "findings": [{"n": i, **f} for i, f in numbered],
+            "findings": finding_rows(findings),
+            "decision_label": VERDICT_WORDS.get(verdict.decision, verdict.decision),
         }
     template = "moderation/partials/try_result.html" if getattr(request, "htmx", False) else "moderation/rule_try.html"
     return render(request, template, {"form": form, "result": result, "title": _("试一试")})

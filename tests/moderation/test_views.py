@@ -738,3 +738,11 @@ def test_bulk_result_counts_what_the_preview_skipped(login, moderator, submit, s
     assert "选中 3 件，成功 2 件，跳过 1 件，失败 0 件" in r.content.decode()
     html = c.get("/moderation/cases/").content.decode()
     assert 'name="template"' in html and 'class="bulk-articles"' in html
+
+
+def test_try_it_answers_in_words(login, supervisor):
+    """Issue 14 / bugs 7, 10: the try-it box said ``reject`` and raw severities."""
+    html = login(supervisor).get("/moderation/rules/try/", {"name": "人民日报"}).content.decode()
+    result = html[html.index('data-testid="try-result"'):]
+    assert 'data-decision="reject">驳回</b>' in result
+    assert "· reject" not in result and "名称" in result
