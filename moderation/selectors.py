@@ -220,6 +220,37 @@ def new_cases_count(qs: QuerySet[ReviewCase], since) -> int:
     return qs.filter(created_at__gt=since).order_by().count()
 
 
+def _builtin_entries() -> list:
+    """The shipped lexicon entries (rules/lexicons), loaded once per process."""
+    global _BUILTIN
+    if _BUILTIN is None:
+        from rules.lexicon import LEXICON_DIR, load_dir
+
+        _BUILTIN = load_dir(LEXICON_DIR)[0]
+    return _BUILTIN
+
+
+_BUILTIN = None
+
+
+def lexicon_terms(*, user, q: str = "", category: str = "", article: str = "", limit: int = 300) -> tuple[list, int]:
+    """Every term the engine knows — shipped with the code and added by supervisors — with its
+    source, filtered by word, category and article; (first ``limit`` rows, total)."""
+    if not user.has_perm("moderation.view_ruleterm"):
+        return [], 0
+    rows = [{"term": e.term, "kind": e.kind, "category": e.category, "article": e.article, "severity": e.severity,
+             "allow": e.kind == "allow", "source": e.source.rsplit("/", 1)[-1], "builtin": True, "active": True}
+            for e in _builtin_entries()]
+    for t in RuleTerm.objects.only("term", "allow", "category", "article", "severity", "is_active", "id"):
+        rows.append({"term": t.term, "kind": "allow" if t.allow else "term", "category": t.category,
+                     "article": t.article, "severity": t.severity, "allow": t.allow, "source": "", "builtin": False,
+                     "active": t.is_active, "pk": t.pk})
+    q = q.strip()
+    hits = [r for r in rows if (not q or q in r["term"]) and (not category or r["category"] == category)
+            and (not article or r["article"] == article)]
+    return hits[:limit], len(hits)
+
+
 def pending_measures(*, user) -> QuerySet[Measure]:
     if not user.has_perm("moderation.approve_measure"):
         return Measure.objects.none()

@@ -35,6 +35,7 @@ urlpatterns = [
     path("rules/", controls.RuleTermListView.as_view(), name="rule_list"),
     path("rules/new/", controls.rule_new, name="rule_new"),
     path("rules/try/", controls.rule_try, name="rule_try"),
+    path("rules/lexicon/", controls.lexicon, name="lexicon"),
     path("rules/<int:pk>/edit/", controls.rule_edit, name="rule_edit"),
     path("rules/<int:pk>/toggle/", controls.rule_toggle, name="rule_toggle"),
     path("rules/reasons/", controls.reason_list, name="reason_list"),

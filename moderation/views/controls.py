@@ -27,6 +27,7 @@ from moderation.forms import (
 )
 from moderation.models import PauseSwitch, ReasonTemplate, RuleTerm
 from moderation.services import ModerationError
+from moderation.services.notices import ARTICLE_TITLES
 from moderation.tables import RuleTermTable
 from moderation.views.cases import field_label, finding_rows, highlight
 
@@ -102,6 +103,21 @@ class RuleTermListView(ObjectListView):
         ctx["ruleset_version"] = rules_engine.get_engine().version
         ctx["overturned"] = selectors.overturned_by_rule()
         return ctx
+
+
+@permission_required("moderation.view_ruleterm", raise_exception=True)
+def lexicon(request):
+    """Every lexicon term, built-in and added in the UI, searchable by word, category, article."""
+    q, category, article = (request.GET.get(k, "") for k in ("q", "category", "article"))
+    rows, total = selectors.lexicon_terms(user=request.user, q=q, category=category, article=article)
+    categories = dict(RULE_CATEGORY_SUGGESTIONS)
+    for row in rows:
+        row["category_label"] = categories.get(row["category"], row["category"])
+        row["article_title"] = _(ARTICLE_TITLES[row["article"]]) if row["article"] in ARTICLE_TITLES else ""
+        row["severity_label"] = VERDICT_WORDS.get(row["severity"], row["severity"])
+    return render(request, "moderation/lexicon.html", {
+        "title": _("全部词条"), "rows": rows, "total": total, "q": q, "category": category, "article": article,
+        "categories": RULE_CATEGORY_SUGGESTIONS, "articles": sorted(ARTICLE_TITLES)})
 
 
 def _term_form_view(request, instance: RuleTerm | None):

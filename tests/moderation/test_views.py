@@ -746,3 +746,18 @@ def test_try_it_answers_in_words(login, supervisor):
     result = html[html.index('data-testid="try-result"'):]
     assert 'data-decision="reject">驳回</b>' in result
     assert "· reject" not in result and "名称" in result
+
+
+def test_lexicon_lists_built_in_and_added_terms(login, supervisor, moderator, django_assert_max_num_queries):
+    """Issue 14: built-in lexicons were invisible; every term is listed with its source."""
+    services.rule_term_save(actor=supervisor, instance=None, term="菠萝蜜语", allow=False, category="fraud",
+                            article="8.8", severity="reject", homophone=False, note="")
+    c = login(moderator)
+    c.get("/moderation/rules/lexicon/")
+    with django_assert_max_num_queries(12):
+        html = c.get("/moderation/rules/lexicon/", {"q": "人民日报"}).content.decode()
+    assert "人民日报" in html and "内置词库" in html
+    html = c.get("/moderation/rules/lexicon/", {"q": "菠萝蜜语"}).content.decode()
+    assert "界面添加" in html and "诈骗" in html
+    html = c.get("/moderation/rules/lexicon/", {"category": "exaggeration"}).content.decode()
+    assert "夸大、名不副实" in html and "共 0 条" not in html
