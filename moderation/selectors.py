@@ -6,6 +6,8 @@ list view then narrows it with the list's FilterSet.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -249,6 +251,16 @@ def lexicon_terms(*, user, q: str = "", category: str = "", article: str = "", l
     hits = [r for r in rows if (not q or q in r["term"]) and (not category or r["category"] == category)
             and (not article or r["article"] == article)]
     return hits[:limit], len(hits)
+
+
+def allowlist_impact(term: str, days: int = 30) -> dict:
+    """What an allow-list entry would change: existing accounts whose name contains it, and the
+    refusals and review cases of the last ``days`` days whose proposed name contains it."""
+    since = timezone.now() - dt.timedelta(days=days)
+    recent = Submission.objects.filter(created_at__gte=since, info__name__contains=term)
+    return {"term": term, "days": days, "accounts": Account.objects.filter(name__contains=term).count(),
+            "refusals": recent.filter(decision="reject").count(),
+            "reviews": recent.filter(decision__in=("review", "strict_review")).count()}
 
 
 def pending_measures(*, user) -> QuerySet[Measure]:

@@ -126,7 +126,12 @@ def _term_form_view(request, instance: RuleTerm | None):
         initial = {f: getattr(instance, f) for f in ("term", "allow", "category", "article", "severity", "homophone",
                                                       "note")}
     form = RuleTermForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    impact = None
+    if request.method == "POST" and form.is_valid() and form.cleaned_data.get("allow") \
+            and request.POST.get("confirm_allow") != "1":
+        # an allow-list entry of a common fragment silences the rules for many names: say how many first
+        impact = selectors.allowlist_impact(form.cleaned_data["term"])
+    elif request.method == "POST" and form.is_valid():
         try:
             term = services.rule_term_save(actor=request.user, instance=instance, **form.cleaned_data)
         except ModerationError as exc:
@@ -137,7 +142,7 @@ def _term_form_view(request, instance: RuleTerm | None):
             return redirect("moderation:rule_list")
     return render(request, "moderation/rule_form.html", {
         "form": form, "instance": instance, "title": _("编辑词条") if instance else _("添加词条"),
-        "category_suggestions": RULE_CATEGORY_SUGGESTIONS,
+        "category_suggestions": RULE_CATEGORY_SUGGESTIONS, "impact": impact,
     }, status=422 if form.errors else 200)
 
 

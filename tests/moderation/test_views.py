@@ -761,3 +761,18 @@ def test_lexicon_lists_built_in_and_added_terms(login, supervisor, moderator, dj
     assert "界面添加" in html and "诈骗" in html
     html = c.get("/moderation/rules/lexicon/", {"category": "exaggeration"}).content.decode()
     assert "夸大、名不副实" in html and "共 0 条" not in html
+
+
+def test_allowlist_entry_warns_with_counts_first(login, supervisor, make_account, submit):
+    """Issue 14: a one-click allow-list entry of a common fragment warns with what it would change."""
+    make_account(uid="al1", name="小明爱跑步")
+    make_account(uid="al2", name="小明的猫")
+    c = login(supervisor)
+    data = {"term": "小明", "allow": "on", "category": "test", "article": "8.8", "severity": "review", "note": ""}
+    r = c.post("/moderation/rules/new/", data)
+    html = r.content.decode()
+    assert r.status_code == 200 and 'data-testid="allowlist-impact"' in html
+    assert "2 个现有账号" in html
+    assert not RuleTerm.objects.filter(term="小明").exists()
+    r = c.post("/moderation/rules/new/", {**data, "confirm_allow": "1"})
+    assert r.status_code == 302 and RuleTerm.objects.filter(term="小明", allow=True).exists()
