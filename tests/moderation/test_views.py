@@ -583,7 +583,8 @@ def test_term_added_in_the_ui_changes_the_verdict(login, supervisor, moderator):
 
 def test_allow_list_entry_and_duplicate_error(login, supervisor):
     c = login(supervisor)
-    data = {"term": "中国美食地图", "category": "白名单", "article": "10.2", "severity": "review", "allow": "on"}
+    data = {"term": "中国美食地图", "category": "白名单", "article": "10.2", "severity": "review", "allow": "on",
+            "confirm_allow": "1"}  # past the impact warning (test_allowlist_entry_warns_with_counts_first)
     assert c.post("/moderation/rules/new/", data).status_code == 302
     assert RuleTerm.objects.get(term="中国美食地图").allow
     r = c.post("/moderation/rules/new/", data)
