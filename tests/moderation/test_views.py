@@ -722,14 +722,16 @@ def test_live_new_count(login, moderator, change_case, make_account):
     assert "1 个新工单" in html
 
 
-def test_bulk_result_counts_what_the_preview_skipped(login, moderator, submit, strict_case):
+def test_bulk_result_counts_what_the_preview_skipped(login, moderator, moderator2, submit):
     """Issue 14: the preview said 3 of 4 would be handled; the result said 3 done, 0 skipped."""
     a = _registration_case(submit, "bh1", "赵医生")
     b = _registration_case(submit, "bh2", "钱医生")
+    taken = _registration_case(submit, "bh3", "孙医生")
+    services.case_claim(actor=moderator2, case=taken)  # someone else's: the preview skips it
     ReasonTemplate.objects.create(article="11", title="医疗资质", text="账号信息涉及医疗卫生领域，未提供相应执业资格。")
     c = login(moderator)
     template = ReasonTemplate.objects.get(title="医疗资质")
-    data = {"action": "reject", "case": [a.pk, b.pk, strict_case.pk], "template": template.pk}
+    data = {"action": "reject", "case": [a.pk, b.pk, taken.pk], "template": template.pk}
     html = c.post("/moderation/cases/bulk/", data).content.decode()
     assert "确认执行（2 件）" in html and "未提供相应执业资格" in html  # the template filled reason and article
     # what the preview's confirmation sends: only the cases it would handle, and how many were selected
