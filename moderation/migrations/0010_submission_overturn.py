@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('moderation', '0007_notice_webhook_events'),
+        ('moderation', '0009_one_pending_registration'),
     ]
 
     operations = [
