@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('moderation', '0009_one_pending_registration'),
+        ('moderation', '0010_credit_policy_appeal_notices'),
     ]
 
     operations = [

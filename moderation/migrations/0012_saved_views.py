@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('moderation', '0010_submission_overturn'),
+        ('moderation', '0011_submission_overturn'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
