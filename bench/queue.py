@@ -106,6 +106,62 @@ def bench_queue_page(rounds: int) -> None:
         print(f"  queue {f or '(no filter)':<32} median {statistics.median(times):6.1f} ms  p95 {pct(times, .95):6.1f} ms")
     print(f"queue page overall: median {statistics.median(everything):.1f} ms, p95 {pct(everything, .95):.1f} ms "
           "(target p95 < 150 ms)")
+    bench_row_cost(client, rounds)
+
+
+def _median_ms(client, url: str, rounds: int) -> float:
+    client.get(url)
+    times = []
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        r = client.get(url)
+        times.append((time.perf_counter() - t0) * 1000)
+        assert r.status_code == 200, (url, r.status_code)
+    return statistics.median(times)
+
+
+def bench_row_cost(client, rounds: int) -> None:
+    """Issue 14: the 50-row queue page against the one-row search result, measured in the same
+    run (target ratio ≤ 1.5), and what a row costs with the old per-cell django-tables2 renderer
+    and with the precomputed rows the page uses now."""
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    from moderation.selectors import case_list
+    from moderation.tables import ReviewCaseTable
+    from moderation.views.cases import case_rows
+
+    user = User.objects.get(username="bench-moderator")
+    head = case_list(user=user).filter(status="open").order_by("due_at", "-priority", "id")
+    one_uid = head.values_list("subject_uid", flat=True).first()
+    one = _median_ms(client, f"/moderation/cases/?q={one_uid}", rounds)
+    full = _median_ms(client, "/moderation/cases/", rounds)
+    print(f"queue 50-row page {full:.1f} ms / one-row page {one:.1f} ms = ratio {full / one:.2f} (target ≤ 1.5); "
+          f"≈ {(full - one) / 49:.2f} ms per extra row")
+    cases = list(head[:50])
+    request = RequestFactory().get("/moderation/cases/")
+    request.user = user
+
+    def timed(fn) -> float:
+        fn()
+        samples = []
+        for _ in range(max(5, rounds // 3)):
+            t0 = time.perf_counter()
+            fn()
+            samples.append((time.perf_counter() - t0) * 1000)
+        return statistics.median(samples) / len(cases)
+
+    def old():
+        table = ReviewCaseTable(cases)
+        return table.as_html(request)
+
+    def new():
+        return render_to_string("moderation/partials/case_table.html", {
+            "rows": case_rows(cases, timezone.now()), "sort_links": {}, "total": len(cases), "page": 1, "pages": 1},
+            request=request)
+
+    print(f"row rendering: django-tables2 per-cell {timed(old):.3f} ms/row → precomputed rows, one loop "
+          f"{timed(new):.3f} ms/row")
 
 
 def _claimer(username: str, count: int, start_at: float, out, burst_gap: float) -> None:

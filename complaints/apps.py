@@ -49,6 +49,7 @@ class ComplaintsConfig(AppConfig):
         registry.register_seed_hook(demo.seed, order=60)
         registry.register_deadline_recomputer("complaints", recompute.complaint_deadlines_recompute)
         registry.register_case_panel(panels.case_complaints_panel, order=60)
+        registry.register_case_panel(panels.case_complainants_panel, order=10)
         registry.register_account_panel(panels.account_complaints_panel, order=60)
         # Art 19 反馈: complaints linked to a review case get their feedback when it is decided.
         moderation_signals.case_decided.connect(receivers.on_case_decided, dispatch_uid="complaints.on_case_decided")

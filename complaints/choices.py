@@ -43,6 +43,7 @@ class ComplaintStatus(models.TextChoices):
     CLOSED = "closed", _("已办结")
     MERGED = "merged", _("已合并处理")
     WAITING = "waiting_for_complainant", _("待投诉人补充")
+    WAITING_CASE = "waiting_for_case", _("待审核工单决定")
 
 
 # Every status change a service may make. ``waiting_for_complainant`` returns only to the status
@@ -51,7 +52,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     ComplaintStatus.RECEIVED: frozenset({ComplaintStatus.ACCEPTED, ComplaintStatus.REJECTED, ComplaintStatus.MERGED, ComplaintStatus.WAITING}),
     ComplaintStatus.ACCEPTED: frozenset({ComplaintStatus.SCREENING, ComplaintStatus.MERGED, ComplaintStatus.WAITING}),
     ComplaintStatus.SCREENING: frozenset({ComplaintStatus.HANDLING, ComplaintStatus.FEEDBACK_SENT, ComplaintStatus.MERGED, ComplaintStatus.WAITING}),
-    ComplaintStatus.HANDLING: frozenset({ComplaintStatus.FEEDBACK_SENT, ComplaintStatus.WAITING}),
+    ComplaintStatus.HANDLING: frozenset({ComplaintStatus.FEEDBACK_SENT, ComplaintStatus.WAITING, ComplaintStatus.WAITING_CASE}),
+    # the linked review case decides the outcome; back to handling only if it closes undecided
+    ComplaintStatus.WAITING_CASE: frozenset({ComplaintStatus.FEEDBACK_SENT, ComplaintStatus.HANDLING}),
     ComplaintStatus.WAITING: frozenset({ComplaintStatus.RECEIVED, ComplaintStatus.ACCEPTED, ComplaintStatus.SCREENING, ComplaintStatus.HANDLING}),
     ComplaintStatus.FEEDBACK_SENT: frozenset({ComplaintStatus.CLOSED}),
     ComplaintStatus.REJECTED: frozenset({ComplaintStatus.CLOSED}),
@@ -60,9 +63,11 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 # Statuses in which staff still owe the complainant something (the clock runs or is paused).
-OPEN_STATUSES = (ComplaintStatus.RECEIVED, ComplaintStatus.ACCEPTED, ComplaintStatus.SCREENING, ComplaintStatus.HANDLING, ComplaintStatus.WAITING)
+OPEN_STATUSES = (ComplaintStatus.RECEIVED, ComplaintStatus.ACCEPTED, ComplaintStatus.SCREENING, ComplaintStatus.HANDLING, ComplaintStatus.WAITING,
+                 ComplaintStatus.WAITING_CASE)
 # Statuses a duplicate can be merged into (the primary is still being worked).
-MERGEABLE_INTO = (ComplaintStatus.RECEIVED, ComplaintStatus.ACCEPTED, ComplaintStatus.SCREENING, ComplaintStatus.HANDLING, ComplaintStatus.WAITING)
+MERGEABLE_INTO = (ComplaintStatus.RECEIVED, ComplaintStatus.ACCEPTED, ComplaintStatus.SCREENING, ComplaintStatus.HANDLING, ComplaintStatus.WAITING,
+                  ComplaintStatus.WAITING_CASE)
 
 
 class ScreeningResult(models.TextChoices):
@@ -101,6 +106,7 @@ PUBLIC_STAGE = {
     ComplaintStatus.REJECTED: _("不予受理"),
     ComplaintStatus.SCREENING: _("甄别中"),
     ComplaintStatus.HANDLING: _("处置中"),
+    ComplaintStatus.WAITING_CASE: _("处置中"),
     ComplaintStatus.FEEDBACK_SENT: _("已反馈处理结果"),
     ComplaintStatus.CLOSED: _("已办结"),
     ComplaintStatus.MERGED: _("与同一账号的其他投诉合并处理中"),

@@ -21,6 +21,7 @@ EVENT_LABELS = {
     "complaint.screened": _("完成初筛"),
     "complaint.screening_started": _("开始初筛"),
     "complaint.sla_flagged": _("时限提醒"),
+    "complaint.waiting_for_case": _("等待审核工单决定"),
     "sla_alert.acknowledged": _("确认时限提醒"),
     "sla_policy.updated": _("更新办理时限"),
 }

@@ -61,3 +61,24 @@ def account_complaints_panel(request, account):
     if not complaints:
         return None
     return {"template": "complaints/partials/case_panel.html", "title": _("投诉举报"), "complaints": complaints}
+
+
+def case_complainants_panel(request, case):
+    """Near the top of a review case opened from complaints: what the complainants wrote and
+    their evidence, including the duplicates merged into them (Art 19: 甄别、处置)."""
+    from complaints.models import Complaint, ComplaintEvidence
+
+    if not request.user.has_perm("complaints.view_complaint"):
+        return None
+    linked = list(Complaint.objects.filter(review_case_id=case.pk).order_by("received_at")[:20])
+    if not linked:
+        return None
+    merged = list(Complaint.objects.filter(merged_into__in=linked).order_by("received_at")[:50])
+    complaints = linked + merged
+    evidence: dict[int, list] = {}
+    for ev in ComplaintEvidence.objects.filter(complaint__in=complaints).only("id", "complaint_id", "from_reply"):
+        evidence.setdefault(ev.complaint_id, []).append(ev)
+    rows = [{"complaint": c, "evidence": evidence.get(c.pk, []), "merged": c.merged_into_id is not None}
+            for c in complaints]
+    return {"template": "complaints/partials/case_complainants.html", "title": _("投诉人反映的情况"),
+            "rows": rows, "position": "top"}

@@ -105,7 +105,7 @@ def public_status(request):
             if complaint.status == ComplaintStatus.WAITING and reply_form is None:
                 reply_form = forms.ReplyForm(initial={"code": complaint.tracking_code})
     return render(request, "complaints/public/status.html", {
-        "lookup": lookup if not status_view else forms.StatusLookupForm(),
+        "lookup": lookup if not status_view else forms.StatusLookupForm(initial={"code": complaint.tracking_code}),
         "status": status_view, "reply_form": reply_form, "not_found": not_found,
     }, status=http_status)
 

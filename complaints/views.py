@@ -23,6 +23,7 @@ from complaints.choices import ComplaintCategory, ComplaintStatus
 from complaints.filtersets import ComplaintFilterSet
 from complaints.metrics import complaint_metrics
 from complaints.models import Complaint, ComplaintEvidence, SlaAlert
+from complaints.services.guards import case_is_open
 from complaints.tables import ComplaintTable
 from core import workdays
 from core.errors import ServiceError
@@ -58,6 +59,8 @@ def _detail_context(request, complaint: Complaint, bound: dict) -> dict:
         "can_mark_bad_faith": request.user.has_perm("complaints.mark_bad_faith"),
         "can_reveal": request.user.has_perm("complaints.reveal_contact"),
         "statuses": {s.name: s.value for s in ComplaintStatus},
+        "status_labels": ComplaintStatus.choices,
+        "case_open": case_is_open(complaint),
         **forms_, **bound,
     }
 

@@ -5,6 +5,7 @@ so the platform can show each problem next to the field it concerns.
 """
 
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -47,10 +48,30 @@ def error_response(request, status: int, detail: str, errors: list[dict] | None 
     return api.create_response(request, {"detail": detail, "errors": errors or []}, status=status)
 
 
+def _message(error: dict) -> str:
+    """Pydantic's English message in the UI's language, for the error types clients meet."""
+    ctx = error.get("ctx") or {}
+    kind = error.get("type", "")
+    messages = {
+        "missing": lambda: _("必填"),
+        "string_too_short": lambda: _("至少 %(n)s 个字符") % {"n": ctx.get("min_length")},
+        "string_too_long": lambda: _("不能超过 %(n)s 个字符") % {"n": ctx.get("max_length")},
+        "string_pattern_mismatch": lambda: _("格式不符合要求（%(pattern)s）") % {"pattern": ctx.get("pattern")},
+        "string_type": lambda: _("须为字符串"),
+        "bool_parsing": lambda: _("须为 true 或 false"),
+        "bool_type": lambda: _("须为 true 或 false"),
+        "int_parsing": lambda: _("须为整数"),
+        "literal_error": lambda: _("须为以下之一：%(expected)s") % {"expected": ctx.get("expected")},
+        "extra_forbidden": lambda: _("不支持此字段"),
+    }
+    make = messages.get(kind)
+    return make() if make is not None else error.get("msg", "invalid")
+
+
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request, exc):
     errors = [
-        {"field": _field(e), "message": e.get("msg", "invalid"), "code": e.get("type", "invalid")}
+        {"field": _field(e), "message": _message(e), "code": e.get("type", "invalid")}
         for e in exc.errors
     ]
     return error_response(request, 422, "请求参数有误", errors)

@@ -11,6 +11,7 @@ SUPERVISOR_PERMISSIONS = [
     "moderation.manage_pause", "moderation.add_pauseswitch", "moderation.add_ruleterm", "moderation.change_ruleterm",
     "moderation.add_reasontemplate", "moderation.change_reasontemplate", "moderation.view_creditevent",
     "moderation.view_creditpolicy", "moderation.publish_creditpolicy",
+    "moderation.overturn_submission",
 ]
 AUDITOR_PERMISSIONS = [
     "moderation.view_reviewcase", "moderation.view_measure", "moderation.view_submission", "moderation.view_notice",

@@ -28,6 +28,7 @@ class SubmissionStatus(models.TextChoices):
     APPROVED = "approved", _("核验通过并生效")
     REFUSED = "refused", _("核验未通过")
     SUPERSEDED = "superseded", _("已被新提交取代")
+    OVERTURNED = "overturned", _("自动驳回经主管复核改为通过")
 
 
 class CaseReason(models.TextChoices):
@@ -53,7 +54,8 @@ OPEN_CASE_STATUSES = (CaseStatus.OPEN, CaseStatus.CLAIMED)
 CASE_TRANSITIONS = {
     CaseStatus.OPEN: {CaseStatus.CLAIMED, CaseStatus.DECIDED, CaseStatus.CLOSED},
     CaseStatus.CLAIMED: {CaseStatus.OPEN, CaseStatus.CLAIMED, CaseStatus.DECIDED},
-    CaseStatus.DECIDED: {CaseStatus.CLOSED},
+    # undo (the decider, within the undo window) and a supervisor's reopen; the history stays
+    CaseStatus.DECIDED: {CaseStatus.CLOSED, CaseStatus.OPEN, CaseStatus.CLAIMED},
     CaseStatus.CLOSED: set(),
 }
 

@@ -31,6 +31,11 @@ DEFAULTS = {
     # Measures reported to the regulator by default (Art 17 及时向主管部门报告).
     "reportable": {MeasureKind.CLOSE, MeasureKind.BAN_REREGISTRATION, MeasureKind.SUSPEND},
     "webhook_backoff_seconds": [10, 60, 300, 1800, 7200],
+    # A person's suspension without an end, or longer than this many days, needs a second
+    # supervisor's approval like close and ban (四眼原则).
+    "four_eyes_suspend_days": 30,
+    # Seconds during which whoever decided a case may undo the decision (the 撤销 link).
+    "undo_seconds": 30,
 }
 
 

@@ -30,6 +30,11 @@ EVENT_LABELS = {
     "submission.approved": _("提交审核通过"),
     "submission.received": _("收到注册或变更提交"),
     "submission.refused": _("提交审核驳回"),
+    "submission.overturned": _("推翻自动驳回的提交"),
+    "saved_view.saved": _("保存队列视图"),
+    "case.decision_undone": _("撤销工单决定"),
+    "case.reopened": _("重新打开工单"),
+    "saved_view.deleted": _("删除队列视图"),
 }
 
 # Prefixes the audit log offers as "every event of a kind".
@@ -41,4 +46,5 @@ EVENT_GROUPS = {
     "rule_term.": _("规则词条"),
     "submission.": _("注册与变更提交"),
     "reason_template.": _("驳回理由模板"),
+    "saved_view.": _("队列视图"),
 }

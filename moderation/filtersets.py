@@ -47,14 +47,14 @@ def _contains_article(queryset, field: str, value: str, *, in_dicts: bool):
 
 
 class ReviewCaseFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("UID / 工单号"))
+    q = django_filters.CharFilter(method="search", label=_("UID / 工单号 / 账号名称"))
     reason = django_filters.ChoiceFilter(choices=CaseReason.choices, label=_("原因"))
     status = django_filters.ChoiceFilter(choices=STATUS_CHOICES, method="filter_status", label=_("状态"),
                                          empty_label=_("未决（待领取+处理中）"))
     priority = django_filters.RangeFilter(label=_("优先级（从–到）"))
     due = django_filters.ChoiceFilter(choices=DUE_CHOICES, method="filter_due", label=_("截止"))
     article = django_filters.ChoiceFilter(choices=ARTICLE_CHOICES, method="filter_article", label=_("条款"))
-    assignee = django_filters.CharFilter(method="filter_assignee", label=_("处理人（me / unassigned / 用户名）"))
+    assignee = django_filters.CharFilter(method="filter_assignee", label=_("处理人（我 / 未分配 / 用户名）"))
     age = django_filters.ChoiceFilter(choices=AGE_CHOICES, method="filter_age", label=_("已等待"))
 
     class Meta:
@@ -79,6 +79,9 @@ class ReviewCaseFilterSet(django_filters.FilterSet):
         cond = Q(subject_uid=value)
         if value.isdigit() and len(value) < 10:
             cond |= Q(pk=int(value))
+        if len(value) >= 2:
+            # name text: the account_name_trgm GIN index (accounts 0003) serves it on PostgreSQL
+            cond |= Q(account__name__contains=value)
         return queryset.filter(cond)
 
     def filter_status(self, queryset, name, value):
@@ -102,9 +105,9 @@ class ReviewCaseFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        if value.lower() == "me":
+        if value.lower() in ("me", "我"):
             return queryset.filter(assignee=self.user) if self.user is not None else queryset.none()
-        if value.lower() == "unassigned":
+        if value.lower() in ("unassigned", "未分配"):
             return queryset.filter(assignee__isnull=True)
         return queryset.filter(assignee__username=value)
 
@@ -143,11 +146,20 @@ class SubmissionFilterSet(django_filters.FilterSet):
     decision = django_filters.ChoiceFilter(choices=Decision.choices, label=_("核验结论"))
     status = django_filters.ChoiceFilter(choices=SubmissionStatus.choices, label=_("状态"))
     article = django_filters.ChoiceFilter(choices=ARTICLE_CHOICES, method="filter_article", label=_("条款"))
+    rule = django_filters.CharFilter(method="filter_rule", label=_("规则"))
     created = _created_range()
 
     class Meta:
         model = Submission
-        fields = ["q", "kind", "decision", "status", "article", "created"]
+        fields = ["q", "kind", "decision", "status", "article", "rule", "created"]
+
+    def filter_rule(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        if connection.features.supports_json_field_contains:
+            return queryset.filter(findings__contains=[{"rule": value}])
+        return queryset.filter(findings__icontains=json.dumps(value))
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -138,6 +138,8 @@ class BulkForm(forms.Form):
     case = forms.TypedMultipleChoiceField(label=_("工单"), coerce=int, choices=(), required=False)
     articles = forms.MultipleChoiceField(label=_("依据条款"), choices=ARTICLE_CHOICES, required=False)
     reason = forms.CharField(label=_("理由"), required=False, max_length=2000)
+    template = forms.ModelChoiceField(label=_("理由模板"), queryset=ReasonTemplate.objects.filter(is_active=True),
+                                      required=False, empty_label=_("（不用模板）"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -146,6 +148,10 @@ class BulkForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        template = data.get("template")
+        if template is not None:  # a reason template fills what was left empty
+            data["reason"] = (data.get("reason") or "").strip() or template.text
+            data["articles"] = data.get("articles") or [template.article]
         if not data.get("case"):
             self.add_error("case", _("请先勾选工单"))
         if data.get("action") == "reject":

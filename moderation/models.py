@@ -64,6 +64,7 @@ class Submission(models.Model):
 
     class Meta:
         ordering = ["-id"]
+        permissions = [("overturn_submission", _("推翻自动驳回的注册或变更"))]
         constraints = [
             models.UniqueConstraint(fields=["client", "idempotency_key"], name="uniq_submission_idempotency"),
             # One pending registration per uid (issue 11); a second one is refused with 409.
@@ -370,3 +371,21 @@ class CreditPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"v{self.version}"
+
+
+class SavedView(models.Model):
+    """A named set of queue filters a moderator keeps (and may share with everyone), as in
+    Zendesk views: the query string of the queue page, re-applied by one click."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("名称"), max_length=60)
+    query = models.CharField(max_length=1000, blank=True)
+    shared = models.BooleanField(_("共享给所有人"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="uniq_saved_view_name")]
+
+    def __str__(self) -> str:
+        return self.name

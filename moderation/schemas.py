@@ -42,7 +42,7 @@ class RegistrationInfoIn(InfoIn):
 
 class _SubmissionFields(StrictSchema):
     idempotency_key: Annotated[str, StringConstraints(min_length=8, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$")] = Field(
-        description="客户端生成的幂等键；重复提交返回同一结果")
+        description="客户端生成的幂等键，8–100 个字符（字母、数字及 _ . : -）；同一客户端以同一键重复提交返回同一结果")
     uid: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")]
     account_kind: Literal["individual", "organization"] = "individual"
     is_public_account: bool | None = None

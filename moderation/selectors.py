@@ -6,14 +6,19 @@ list view then narrows it with the list's FilterSet.
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, IdentityVerification
 from core import rules_engine
 from core.models import AuditEntry, WebhookDelivery
-from moderation.choices import OPEN_CASE_STATUSES, CaseReason, CaseStatus, MeasureState
+from moderation.choices import OPEN_CASE_STATUSES, CaseReason, CaseStatus, MeasureState, SubmissionStatus
 from moderation.models import (
     CaseNote,
     CreditEvent,
@@ -70,6 +75,19 @@ def case_submission(case: ReviewCase) -> Submission | None:
     return subs[0] if subs else None
 
 
+SOURCE_LABELS = {"submission": _("提交"), "complaint": _("投诉"), "recheck": _("动态核验"), "appeal": _("申诉"),
+                 "qualification": _("资质"), "org_certification": _("机构认证"), "api": _("平台接口"), "test": _("测试")}
+
+
+def source_label(source: str) -> str:
+    """``submission:1`` → 提交 #1 (a case's source in words, not a code)."""
+    kind, _sep, ref = source.partition(":")
+    label = SOURCE_LABELS.get(kind)
+    if label is None:
+        return source
+    return f"{label} #{ref}" if ref else str(label)
+
+
 def case_timeline(case: ReviewCase) -> list[dict]:
     """Internal notes and the case's audit entries, oldest first."""
     rows = [{"at": n.created_at, "actor": n.author_label, "note": n.text, "event": "case.note"}
@@ -81,6 +99,8 @@ def case_timeline(case: ReviewCase) -> list[dict]:
         new = dict(e.new or {})
         if e.event == "case.opened" and new.get("reason") in reasons:
             new["reason"] = reasons[new["reason"]]  # the case's reason in words, not its code
+        if new.get("source"):
+            new["source"] = source_label(str(new["source"]))
         rows.append({"at": e.created_at, "actor": e.actor_label, "event": e.event, "new": new, "seq": e.pk})
     rows.sort(key=lambda r: (r["at"], r.get("seq", 0)))
     return rows
@@ -170,6 +190,77 @@ def submission_list(*, user) -> QuerySet[Submission]:
     return Submission.objects.only(
         "id", "kind", "uid", "info", "decision", "status", "findings", "ruleset", "case_id", "created_at", "decided_at",
     ).order_by("-id")
+
+
+def submission_get(*, user, pk: int) -> Submission:
+    if not user.has_perm("moderation.view_submission"):
+        raise PermissionDenied
+    return get_object_or_404(Submission.objects.select_related("case", "account"), pk=pk)
+
+
+def overturned_by_rule() -> dict[str, int]:
+    """Per rule: how many of its outright refusals a supervisor overturned (bad rules show themselves)."""
+    counts: dict[str, int] = {}
+    for findings in Submission.objects.filter(status=SubmissionStatus.OVERTURNED).values_list("findings", flat=True):
+        for rule in {f.get("rule", "") for f in findings if f.get("severity") == "reject"} - {""}:
+            counts[rule] = counts.get(rule, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def saved_views(*, user) -> list:
+    """The user's own saved queue views and the ones others shared."""
+    from moderation.models import SavedView
+
+    if not user.has_perm("moderation.view_reviewcase"):
+        return []
+    return list(SavedView.objects.filter(Q(owner=user) | Q(shared=True)).select_related("owner")
+                .only("id", "name", "query", "shared", "owner__username").order_by("name", "id"))
+
+
+def new_cases_count(qs: QuerySet[ReviewCase], since) -> int:
+    """Cases of the current view that arrived after the page was drawn (the live counter)."""
+    return qs.filter(created_at__gt=since).order_by().count()
+
+
+def _builtin_entries() -> list:
+    """The shipped lexicon entries (rules/lexicons), loaded once per process."""
+    global _BUILTIN
+    if _BUILTIN is None:
+        from rules.lexicon import LEXICON_DIR, load_dir
+
+        _BUILTIN = load_dir(LEXICON_DIR)[0]
+    return _BUILTIN
+
+
+_BUILTIN = None
+
+
+def lexicon_terms(*, user, q: str = "", category: str = "", article: str = "", limit: int = 300) -> tuple[list, int]:
+    """Every term the engine knows — shipped with the code and added by supervisors — with its
+    source, filtered by word, category and article; (first ``limit`` rows, total)."""
+    if not user.has_perm("moderation.view_ruleterm"):
+        return [], 0
+    rows = [{"term": e.term, "kind": e.kind, "category": e.category, "article": e.article, "severity": e.severity,
+             "allow": e.kind == "allow", "source": e.source.rsplit("/", 1)[-1], "builtin": True, "active": True}
+            for e in _builtin_entries()]
+    for t in RuleTerm.objects.only("term", "allow", "category", "article", "severity", "is_active", "id"):
+        rows.append({"term": t.term, "kind": "allow" if t.allow else "term", "category": t.category,
+                     "article": t.article, "severity": t.severity, "allow": t.allow, "source": "", "builtin": False,
+                     "active": t.is_active, "pk": t.pk})
+    q = q.strip()
+    hits = [r for r in rows if (not q or q in r["term"]) and (not category or r["category"] == category)
+            and (not article or r["article"] == article)]
+    return hits[:limit], len(hits)
+
+
+def allowlist_impact(term: str, days: int = 30) -> dict:
+    """What an allow-list entry would change: existing accounts whose name contains it, and the
+    refusals and review cases of the last ``days`` days whose proposed name contains it."""
+    since = timezone.now() - dt.timedelta(days=days)
+    recent = Submission.objects.filter(created_at__gte=since, info__name__contains=term)
+    return {"term": term, "days": days, "accounts": Account.objects.filter(name__contains=term).count(),
+            "refusals": recent.filter(decision="reject").count(),
+            "reviews": recent.filter(decision__in=("review", "strict_review")).count()}
 
 
 def pending_measures(*, user) -> QuerySet[Measure]:

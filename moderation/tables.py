@@ -128,7 +128,8 @@ class RuleTermTable(tables.Table):
 
 
 class SubmissionTable(tables.Table):
-    id = tables.Column(verbose_name="#")
+    id = tables.Column(verbose_name="#", linkify=lambda record: reverse("moderation:submission_detail",
+                                                                         kwargs={"pk": record.pk}))
     kind = tables.Column(verbose_name=_("类型"))
     uid = tables.Column(verbose_name=_("平台用户ID"))
     name = tables.Column(accessor="info__name", verbose_name=_("提交的名称"), default="—")

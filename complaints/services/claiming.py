@@ -15,7 +15,7 @@ from complaints.services.guards import HANDLE, REASSIGN, ensure_can_act, lock_co
 from core.audit import record
 from core.errors import ServiceError
 
-# What claim-next hands out: open and not waiting for the complainant.
+# What claim-next hands out: open and not waiting for the complainant or for the review case.
 CLAIMABLE = (ComplaintStatus.RECEIVED, ComplaintStatus.ACCEPTED, ComplaintStatus.SCREENING, ComplaintStatus.HANDLING)
 
 

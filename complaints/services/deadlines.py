@@ -43,7 +43,8 @@ def set_clock(complaint: Complaint, now) -> None:
     """Point ``next_due_at`` at the deadline staff face now, and refresh the flag."""
     if complaint.status == ComplaintStatus.RECEIVED:
         complaint.next_due_at = complaint.accept_due_at
-    elif complaint.status in (ComplaintStatus.ACCEPTED, ComplaintStatus.SCREENING, ComplaintStatus.HANDLING):
+    elif complaint.status in (ComplaintStatus.ACCEPTED, ComplaintStatus.SCREENING, ComplaintStatus.HANDLING,
+                              ComplaintStatus.WAITING_CASE):
         complaint.next_due_at = complaint.feedback_due_at
     else:
         complaint.next_due_at = None

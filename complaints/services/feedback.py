@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from complaints import webhooks
 from complaints.choices import ComplaintSource, ComplaintStatus, NoticeChannel
 from complaints.models import ComplainantNotice, Complaint
-from complaints.services.guards import HANDLE, change_status, require_actor
+from complaints.services.guards import HANDLE, case_is_open, change_status, require_actor
 from core import workdays
 from core.errors import ServiceError
 from core.jobs import enqueue
@@ -80,10 +80,14 @@ def complaint_send_feedback(*, actor, complaint: Complaint, outcome: str) -> Com
     """Tell the complainant the result (Art 19: 反馈) on the status page and, where possible, as a
     notice; merged duplicates get the same answer.
 
-    Staff holding ``handle_complaint`` only (the assignee guard applies). Feedback that follows a
-    review case's decision goes through ``complaint_case_decided`` instead.
+    Staff holding ``handle_complaint`` only (the assignee guard applies). While the linked review
+    case is undecided nothing may be sent: an outcome must come from the real outcome, so feedback
+    that follows a case's decision goes through ``complaint_case_decided`` instead.
     """
     require_actor(actor, permission=HANDLE)
+    if case_is_open(complaint):
+        raise ServiceError(_("审核工单 #%(id)s 尚未决定：反馈将在工单决定后按决定结果自动发送") % {
+            "id": complaint.review_case_id}, field="status", code="waiting_for_case", status=409)
     outcome = (outcome or "").strip()
     if len(outcome) < 4:
         raise ServiceError(_("请填写向投诉人反馈的处理结果（至少 4 个字）"), field="outcome")

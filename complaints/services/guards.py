@@ -129,3 +129,17 @@ def bounded_text(value: str | None, *, field: str, min_length: int = 4, max_leng
     if len(value) > max_length:
         raise ServiceError(_("不能超过 %(n)d 个字") % {"n": max_length}, field=field)
     return value
+
+
+def case_is_open(complaint: Complaint) -> bool:
+    """Whether the complaint's linked review case is still undecided (False without moderation)."""
+    if not complaint.review_case_id:
+        return False
+    from django.apps import apps
+
+    if not apps.is_installed("moderation"):
+        return False
+    from moderation.choices import OPEN_CASE_STATUSES
+    from moderation.models import ReviewCase
+
+    return ReviewCase.objects.filter(pk=complaint.review_case_id, status__in=OPEN_CASE_STATUSES).exists()

@@ -16,7 +16,7 @@ from complaints.services.feedback import (
     OUTCOME_VIOLATION,
     answer_complainant,
 )
-from complaints.services.guards import HANDLE, ensure_can_act, lock_complaint, require_actor
+from complaints.services.guards import HANDLE, change_status, ensure_can_act, lock_complaint, require_actor
 from core.audit import record
 from core.errors import ServiceError
 
@@ -54,6 +54,10 @@ def open_review_case(*, actor, complaint: Complaint):
         complaint.review_case_id = case.pk
         complaint.save(update_fields=["review_case_id"])
         record("complaint.case_linked", actor=actor, subject=complaint, new={"review_case_id": case.pk})
+    if case is not None and getattr(case, "is_open", False) and complaint.status == ComplaintStatus.HANDLING:
+        # the outcome the complainant is told must come from the case's decision, not be typed early
+        change_status(actor, complaint, ComplaintStatus.WAITING_CASE, "complaint.waiting_for_case",
+                      lambda c, old, now: {"review_case_id": case.pk}, guard=False, locked=True)
     return case
 
 
@@ -67,7 +71,7 @@ def complaint_link_case(*, actor, complaint: Complaint):
     require_actor(actor, permission=HANDLE)
     complaint = lock_complaint(complaint)
     ensure_can_act(actor, complaint)
-    if complaint.status != ComplaintStatus.HANDLING:
+    if complaint.status not in (ComplaintStatus.HANDLING, ComplaintStatus.WAITING_CASE):
         raise ServiceError(_("只有处置中的投诉可以关联审核工单"), field="status", code="illegal_transition",
                            status=409)
     if complaint.account_id is None:
@@ -102,8 +106,8 @@ def _outcome_from_case(case) -> str:
 
 @transaction.atomic
 def complaint_case_decided(*, case, actor) -> list[Complaint]:
-    """Hook called by moderation when a review case is decided: every complaint in handling that
-    is linked to it gets its feedback (text derived from the decision, never its details).
+    """Hook called by moderation when a review case is decided: every complaint in handling (or
+    waiting for the case) that is linked to it gets its feedback (text derived from the decision, never its details).
 
     The decision is the authority here, not handling rights on each complaint: ``actor`` is whoever
     decided the case, so a staff user must hold ``moderation.decide_case`` (what ``case_decide``
@@ -113,6 +117,7 @@ def complaint_case_decided(*, case, actor) -> list[Complaint]:
     require_actor(actor, permission=DECIDE_CASE, system=True)
     outcome = _outcome_from_case(case)
     done = []
-    for complaint in Complaint.objects.filter(review_case_id=case.pk, status=ComplaintStatus.HANDLING).order_by("id"):
+    waiting = (ComplaintStatus.HANDLING, ComplaintStatus.WAITING_CASE)
+    for complaint in Complaint.objects.filter(review_case_id=case.pk, status__in=waiting).order_by("id"):
         done.append(answer_complainant(actor, complaint, outcome, guard=False))
     return done

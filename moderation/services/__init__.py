@@ -20,7 +20,11 @@ from moderation.services.cases import (
     case_open,
     case_reassign,
     case_release,
+    case_reopen,
+    case_undo_decision,
     release_expired_claims,
+    saved_view_delete,
+    saved_view_save,
 )
 from moderation.services.errors import ModerationError
 from moderation.services.measures import (
@@ -35,6 +39,7 @@ from moderation.services.notices import notice_create
 from moderation.services.pauses import active_pause, pause_lift, pause_set
 from moderation.services.pipeline import submission_process
 from moderation.services.rule_terms import reason_template_save, rule_term_save, rule_term_set_active
+from moderation.services.submissions import submission_overturn
 
 __all__ = [
     "ModerationError",
@@ -48,6 +53,8 @@ __all__ = [
     "case_open",
     "case_reassign",
     "case_release",
+    "case_reopen",
+    "case_undo_decision",
     "measure_apply",
     "measure_approve",
     "measure_lift",
@@ -57,8 +64,11 @@ __all__ = [
     "pause_set",
     "reason_template_save",
     "release_expired_claims",
+    "saved_view_delete",
+    "saved_view_save",
     "rule_term_save",
     "rule_term_set_active",
+    "submission_overturn",
     "submission_process",
     "sweep_measures",
 ]

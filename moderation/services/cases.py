@@ -447,3 +447,109 @@ def _decide_certification(actor, case, approve, reason):
                   title="机构认证通过" if approve else "机构认证未通过",
                   body=(f"机构认证（{cert.full_name}）已通过。" if approve else f"机构认证（{cert.full_name}）未通过：{reason}"),
                   articles=["7", "9"], case=case)
+
+
+@transaction.atomic
+def saved_view_save(*, actor, name: str, query: str, shared: bool = False):
+    """Keep (or replace) a named queue view for ``actor``; recorded, since a shared one changes
+    what colleagues see."""
+    from urllib.parse import parse_qsl, urlencode
+
+    from moderation.models import SavedView
+
+    if not actor.has_perm("moderation.view_reviewcase"):
+        raise ModerationError(_("没有查看工单队列的权限"), code="forbidden", status=403)
+    name = (name or "").strip()
+    if not name:
+        raise ModerationError(_("请填写视图名称"), field="name")
+    if len(name) > 60:
+        raise ModerationError(_("视图名称不能超过 60 个字"), field="name")
+    pairs = [(k, v) for k, v in parse_qsl(query or "", keep_blank_values=False) if k not in ("page", "since")]
+    view, _created = SavedView.objects.update_or_create(owner=actor, name=name,
+                                                        defaults={"query": urlencode(pairs)[:1000], "shared": shared})
+    record("saved_view.saved", actor=actor, subject=view, new={"name": name, "query": view.query, "shared": shared})
+    return view
+
+
+@transaction.atomic
+def saved_view_delete(*, actor, view) -> None:
+    if view.owner_id != actor.pk:
+        raise ModerationError(_("只能删除自己的视图"), code="forbidden", status=403)
+    record("saved_view.deleted", actor=actor, subject=view, old={"name": view.name, "query": view.query})
+    view.delete()
+
+
+def _reverse_effects(actor, case: ReviewCase) -> dict:
+    """Undo what a decision did that can be undone cleanly: its measures are lifted as a reversal
+    (credit restored, pending ones refused), the submissions it refused wait again. A decision that
+    applied information, labelled or certified is not undone (the account has changed)."""
+    from moderation.choices import MeasureState
+    from moderation.models import Measure
+    from moderation.services.measures import measure_lift
+
+    if case.submissions.filter(status__in=("approved",)).exists() or case.qualification_id or case.org_certification_id \
+            or case.decision == CaseDecision.APPROVE_WITH_LABEL:
+        raise ModerationError(_("此决定已使信息或资质生效，不能撤销；请由主管重新打开工单"), code="not_undoable",
+                              status=409)
+    lifted = 0
+    for m in Measure.objects.filter(case=case, action=Measure.Action.APPLY).order_by("id"):
+        if m.state == MeasureState.ACTIVE:
+            measure_lift(actor=actor, measure=m, reason=_("撤销工单 #%(id)s 的决定") % {"id": case.pk}, reversal=True)
+            lifted += 1
+        elif m.state == MeasureState.PENDING_APPROVAL:
+            m.state, m.ended_at = MeasureState.REFUSED, timezone.now()
+            m.save(update_fields=["state", "ended_at"])
+            lifted += 1
+    waiting = case.submissions.filter(status="refused").update(status="pending", decided_at=None)
+    return {"measures_reversed": lifted, "submissions_waiting_again": waiting}
+
+
+def _back_to_work(case: ReviewCase, status: str, assignee) -> dict:
+    old = {"status": case.status, "decision": case.decision, "articles": case.decision_articles,
+           "reason": case.decision_reason, "decided_by": case.decided_by.username if case.decided_by_id else None}
+    _transition(case, status)
+    now = timezone.now()
+    case.decision, case.decision_articles, case.decision_reason = "", [], ""
+    case.decided_by, case.decided_at = None, None
+    case.assignee = assignee
+    case.claimed_at = now if assignee is not None else None
+    case.claim_expires_at = now + dt.timedelta(minutes=conf.get("claim_minutes")) if assignee is not None else None
+    try:
+        with transaction.atomic():
+            case.save()
+    except IntegrityError:
+        raise ModerationError(_("该账号已有同类未决工单，不能重新打开此工单"), code="conflict", status=409) from None
+    return old
+
+
+@transaction.atomic
+def case_undo_decision(*, actor, case: ReviewCase) -> ReviewCase:
+    """The 撤销 link: whoever decided may take the decision back within ``undo_seconds``; its
+    effects are reversed (``_reverse_effects``) and the case is theirs again. Both the decision
+    and its undoing stay in the audit log."""
+    case = ReviewCase.objects.select_for_update().get(pk=case.pk)
+    if case.status != CaseStatus.DECIDED or case.decided_by_id != getattr(actor, "pk", None):
+        raise ModerationError(_("只能撤销自己刚作出的决定"), code="forbidden", status=403)
+    if timezone.now() - case.decided_at > dt.timedelta(seconds=conf.get("undo_seconds")):
+        raise ModerationError(_("撤销时限已过；如需更改，请由主管重新打开工单"), code="undo_expired", status=409)
+    effects = _reverse_effects(actor, case)
+    old = _back_to_work(case, CaseStatus.CLAIMED, actor)
+    record("case.decision_undone", actor=actor, subject=case, old=old, new={"status": case.status, **effects})
+    return case
+
+
+@transaction.atomic
+def case_reopen(*, actor, case: ReviewCase, reason: str) -> ReviewCase:
+    """A supervisor reopens a decided case for a new decision (e.g. new evidence); the earlier
+    decision and its measures stay on record, and lifting a measure is a separate step."""
+    if not actor.has_perm("moderation.reassign_case"):
+        raise ModerationError(_("只有审核主管可以重新打开工单"), code="forbidden", status=403)
+    reason = (reason or "").strip()
+    if len(reason) < 4:
+        raise ModerationError(_("请填写重新打开的理由（至少 4 个字）"), field="reason")
+    case = ReviewCase.objects.select_for_update().get(pk=case.pk)
+    if case.status != CaseStatus.DECIDED:
+        raise ModerationError(_("只有已决定的工单可以重新打开"), code="illegal_transition", status=409)
+    old = _back_to_work(case, CaseStatus.OPEN, None)
+    record("case.reopened", actor=actor, subject=case, old=old, new={"status": case.status, "reason": reason})
+    return case

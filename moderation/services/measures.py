@@ -128,12 +128,25 @@ def _validate(kind, legal_basis, reason, functions, expires_at):
         raise ModerationError(_("此类措施不设到期时间"), field="expires_at")
 
 
+def needs_second_approver(kind: str, expires_at: dt.datetime | None, actor) -> bool:
+    """Close and ban always wait for a second supervisor; so does a person's suspension that is
+    indefinite or longer than ``four_eyes_suspend_days`` (a suspension "until 9999" is a closure in
+    all but name). The system's own suspensions (an expired correction order escalating, under the
+    configured policy) carry no second person to ask and take effect at once."""
+    if kind in FOUR_EYES_KINDS:
+        return True
+    if kind != MeasureKind.SUSPEND or _user(actor) is None:
+        return False
+    return expires_at is None or expires_at - timezone.now() > dt.timedelta(days=conf.get("four_eyes_suspend_days"))
+
+
 @transaction.atomic
 def measure_apply(*, actor, account: Account, kind: str, legal_basis: list[str], reason: str,
                   functions: list[str] | tuple = (), expires_at: dt.datetime | None = None, case=None,
                   reportable: bool | None = None) -> Measure:
-    """Take an Art 17 measure. ``close`` and ``ban_reregistration`` wait for a second person's
-    approval (a supervisor other than the proposer); the others take effect at once."""
+    """Take an Art 17 measure. ``close``, ``ban_reregistration`` and long or indefinite suspensions
+    (``needs_second_approver``) wait for a second person's approval (a supervisor other than the
+    proposer); the others take effect at once."""
     kind = MeasureKind(kind)
     if _user(actor) is not None and not actor.has_perm("moderation.add_measure"):
         raise ModerationError(_("没有采取处置措施的权限"), code="forbidden", status=403)
@@ -144,17 +157,18 @@ def measure_apply(*, actor, account: Account, kind: str, legal_basis: list[str],
     account = Account.objects.select_for_update().get(pk=account.pk)
     if account.status in (AccountStatus.CLOSED, AccountStatus.BANNED) and kind != MeasureKind.BAN_REREGISTRATION:
         raise ModerationError(_("账号已关闭，不能再采取此措施"), field="kind", code="account_closed", status=409)
+    four_eyes = needs_second_approver(kind, expires_at, actor)
     measure = Measure.objects.create(
         account=account, kind=kind, functions=list(functions), legal_basis=list(legal_basis), reason=reason.strip(),
         evidence=_snapshot(account, case), case=case,
         issued_by=_user(actor), issued_by_label=actor_label_for(actor), expires_at=expires_at,
         reportable=kind in conf.get("reportable") if reportable is None else reportable,
-        state=MeasureState.PENDING_APPROVAL if kind in FOUR_EYES_KINDS else MeasureState.ACTIVE,
+        state=MeasureState.PENDING_APPROVAL if four_eyes else MeasureState.ACTIVE,
     )
-    record("measure.proposed" if kind in FOUR_EYES_KINDS else "measure.applied", actor=actor, subject=account,
+    record("measure.proposed" if four_eyes else "measure.applied", actor=actor, subject=account,
            new={"measure_id": measure.pk, "kind": kind, "legal_basis": measure.legal_basis, "reason": measure.reason,
                 "functions": measure.functions, "expires_at": expires_at, "case_id": getattr(case, "pk", None)})
-    if kind not in FOUR_EYES_KINDS:
+    if not four_eyes:
         _activate(measure, actor)
     return measure
 

@@ -113,3 +113,46 @@ def submission_refuse(*, actor, submission: Submission, articles: list[str], rea
                   body=f"您提交的{label}违反《互联网用户账号信息管理规定》{article_text(articles)}，依据第十条不予{label}。理由：{reason}")
     record("submission.refused", actor=actor, subject=submission, new={"articles": articles, "reason": reason})
     return submission
+
+
+def _refuse_overwriting_newer(submission: Submission) -> None:
+    """An old change must not overwrite information applied after it; a registration needs its uid free."""
+    if submission.kind == SubmissionKind.REGISTRATION:
+        if Account.objects.filter(uid=submission.uid).exists():
+            raise ModerationError(_("账号 %(uid)s 已存在，不能再按这次注册创建") % {"uid": submission.uid},
+                                  field="submission", code="duplicate", status=409)
+        return
+    if submission.account_id is None:
+        raise ModerationError(_("账号不存在，无法应用这次变更"), field="submission", code="no_account", status=409)
+    newer = Submission.objects.filter(uid=submission.uid, kind=SubmissionKind.CHANGE, pk__gt=submission.pk,
+                                      status__in=(SubmissionStatus.APPLIED, SubmissionStatus.APPROVED,
+                                                  SubmissionStatus.OVERTURNED))
+    if newer.exists():
+        raise ModerationError(_("此后已有更新的信息变更生效，推翻会覆盖它；请让用户重新提交"),
+                              field="submission", code="superseded", status=409)
+
+
+@transaction.atomic
+def submission_overturn(*, actor, submission: Submission, reason: str) -> Submission:
+    """A supervisor re-decides, as a person, a submission the rules refused outright (a false
+    positive, e.g. a name that only looks like an impersonation): it is applied now, the holder is
+    told, and the refusal's rules are counted against them on the rules page (Art 10)."""
+    if actor is None or not actor.has_perm("moderation.overturn_submission"):
+        raise ModerationError(_("没有推翻自动驳回的权限"), code="forbidden", status=403)
+    reason = (reason or "").strip()
+    if len(reason) < 4:
+        raise ModerationError(_("请填写推翻的理由（至少 4 个字）"), field="reason")
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if submission.status != SubmissionStatus.REJECTED:
+        raise ModerationError(_("只有被自动驳回的提交可以推翻"), field="submission", code="illegal_transition", status=409)
+    _refuse_overwriting_newer(submission)
+    submission_apply_to_account(actor=actor, submission=submission, status=SubmissionStatus.OVERTURNED)
+    submission.response = {**submission.response, "status": submission.status}
+    submission.save()
+    label = "注册" if submission.kind == SubmissionKind.REGISTRATION else "账号信息变更"
+    notice_create(account=submission.account, kind=NoticeKind.SUBMISSION_APPROVED, title=f"{label}经复核已通过",
+                  body=f"您此前被驳回的{label}经人工复核已通过并生效。", submission=submission)
+    rules = sorted({f.get("rule", "") for f in submission.findings if f.get("severity") == "reject"} - {""})
+    record("submission.overturned", actor=actor, subject=submission,
+           old={"status": SubmissionStatus.REJECTED}, new={"status": submission.status, "reason": reason, "rules": rules})
+    return submission

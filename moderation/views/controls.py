@@ -27,8 +27,13 @@ from moderation.forms import (
 )
 from moderation.models import PauseSwitch, ReasonTemplate, RuleTerm
 from moderation.services import ModerationError
+from moderation.services.notices import ARTICLE_TITLES
 from moderation.tables import RuleTermTable
-from moderation.views.cases import field_label, highlight
+from moderation.views.cases import field_label, finding_rows, highlight
+
+# The try-it box answers in words (issue 14): 通过 / 人工审核 / 从严核验 / 驳回, not codes.
+VERDICT_WORDS = {"allow": gettext_lazy("通过"), "review": gettext_lazy("人工审核"),
+                 "strict_review": gettext_lazy("从严核验（主管审核）"), "reject": gettext_lazy("驳回")}
 
 # ---------------------------------------------------------------------------------------------
 # Pause switches (Art 21)
@@ -96,7 +101,23 @@ class RuleTermListView(ObjectListView):
         ctx = super().get_context_data(**kwargs)
         ctx["try_form"] = TryForm()
         ctx["ruleset_version"] = rules_engine.get_engine().version
+        ctx["overturned"] = selectors.overturned_by_rule()
         return ctx
+
+
+@permission_required("moderation.view_ruleterm", raise_exception=True)
+def lexicon(request):
+    """Every lexicon term, built-in and added in the UI, searchable by word, category, article."""
+    q, category, article = (request.GET.get(k, "") for k in ("q", "category", "article"))
+    rows, total = selectors.lexicon_terms(user=request.user, q=q, category=category, article=article)
+    categories = dict(RULE_CATEGORY_SUGGESTIONS)
+    for row in rows:
+        row["category_label"] = categories.get(row["category"], row["category"])
+        row["article_title"] = _(ARTICLE_TITLES[row["article"]]) if row["article"] in ARTICLE_TITLES else ""
+        row["severity_label"] = VERDICT_WORDS.get(row["severity"], row["severity"])
+    return render(request, "moderation/lexicon.html", {
+        "title": _("全部词条"), "rows": rows, "total": total, "q": q, "category": category, "article": article,
+        "categories": RULE_CATEGORY_SUGGESTIONS, "articles": sorted(ARTICLE_TITLES)})
 
 
 def _term_form_view(request, instance: RuleTerm | None):
@@ -105,7 +126,12 @@ def _term_form_view(request, instance: RuleTerm | None):
         initial = {f: getattr(instance, f) for f in ("term", "allow", "category", "article", "severity", "homophone",
                                                       "note")}
     form = RuleTermForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    impact = None
+    if request.method == "POST" and form.is_valid() and form.cleaned_data.get("allow") \
+            and request.POST.get("confirm_allow") != "1":
+        # an allow-list entry of a common fragment silences the rules for many names: say how many first
+        impact = selectors.allowlist_impact(form.cleaned_data["term"])
+    elif request.method == "POST" and form.is_valid():
         try:
             term = services.rule_term_save(actor=request.user, instance=instance, **form.cleaned_data)
         except ModerationError as exc:
@@ -116,7 +142,7 @@ def _term_form_view(request, instance: RuleTerm | None):
             return redirect("moderation:rule_list")
     return render(request, "moderation/rule_form.html", {
         "form": form, "instance": instance, "title": _("编辑词条") if instance else _("添加词条"),
-        "category_suggestions": RULE_CATEGORY_SUGGESTIONS,
+        "category_suggestions": RULE_CATEGORY_SUGGESTIONS, "impact": impact,
     }, status=422 if form.errors else 200)
 
 
@@ -156,7 +182,8 @@ def rule_try(request):
             "fields": [{"label": field_label(name), "html": highlight(text, [(i, f) for i, f in numbered
                                                                              if f["field"] == name])}
                        for name, text in info.items() if text],
-            "findings": [{"n": i, **f} for i, f in numbered],
+            "findings": finding_rows(findings),
+            "decision_label": VERDICT_WORDS.get(verdict.decision, verdict.decision),
         }
     template = "moderation/partials/try_result.html" if getattr(request, "htmx", False) else "moderation/rule_try.html"
     return render(request, template, {"form": form, "result": result, "title": _("试一试")})

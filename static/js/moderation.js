@@ -105,4 +105,25 @@
   document.addEventListener("DOMContentLoaded", function () {
     syncDecision(document.getElementById("decision-form"));
   });
+  // Destructive or final actions ask first: a form (or its submit button) with data-confirm;
+  // data-confirm-if="measure" asks only when that decision is chosen.
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    var button = e.submitter;
+    var holder = button && button.hasAttribute("data-confirm") ? button : form;
+    var question = holder.getAttribute("data-confirm");
+    if (!question) return;
+    var only = holder.getAttribute("data-confirm-if");
+    if (only) {
+      var checked = form.querySelector("input[name=decision]:checked");
+      if (!checked || checked.value !== only) return;
+    }
+    if (!window.confirm(question)) e.preventDefault();
+  }, true);
+
+  // The undo button in a decision's flash message disappears when its window closes.
+  document.querySelectorAll("form.undo[data-undo-seconds]").forEach(function (form) {
+    var seconds = parseInt(form.getAttribute("data-undo-seconds"), 10) || 0;
+    window.setTimeout(function () { form.remove(); }, seconds * 1000);
+  });
 })();

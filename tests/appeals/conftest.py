@@ -1,6 +1,8 @@
+import datetime as dt
 import io
 
 import pytest
+from django.utils import timezone
 from PIL import Image
 
 from moderation.services.measures import measure_apply
@@ -21,4 +23,6 @@ def holder(make_account):
 @pytest.fixture
 def suspended(holder, moderator):
     """A suspension issued by ``moderator`` (credit 100 → 80 with the default penalty)."""
-    return measure_apply(actor=moderator, account=holder, kind="suspend", legal_basis=["8.7"], reason="简介夸大其词")
+    # a week: longer or indefinite suspensions wait for a second supervisor (issue 14)
+    return measure_apply(actor=moderator, account=holder, kind="suspend", legal_basis=["8.7"], reason="简介夸大其词",
+                         expires_at=timezone.now() + dt.timedelta(days=7))

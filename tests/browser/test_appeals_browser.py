@@ -2,9 +2,11 @@
 a second supervisor — not the one who issued the measure — claims it from the queue and lifts
 the measure; the first supervisor is told they may not review it."""
 
+import datetime as dt
 import io
 
 import pytest
+from django.utils import timezone
 from PIL import Image
 
 from accounts.models import Account
@@ -21,7 +23,7 @@ def test_appeal_filed_from_the_notice_link_and_decided_by_a_second_supervisor(
         page, staff_login, supervisor, supervisor2, make_account, tmp_path):
     account = make_account(uid="ap1", name="山里的摄影师", bio="全网最专业的风光摄影")
     measure = measure_apply(actor=supervisor, account=account, kind="suspend", legal_basis=["8.7"],
-                            reason="简介夸大其词")
+                            reason="简介夸大其词", expires_at=timezone.now() + dt.timedelta(days=7))
     notice = Notice.objects.get(measure=measure, kind=NoticeKind.MEASURE_APPLIED)
     picture = tmp_path / "proof.png"
     buf = io.BytesIO()

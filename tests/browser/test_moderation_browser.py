@@ -66,6 +66,11 @@ def test_moderator_claims_and_rejects_with_the_keyboard(page, staff_login, moder
     assert "未提供相应执业资格" in page.input_value("#decision-form textarea[name=reason]")
     page.select_option("#decision-form select[name=articles]", ["11"])
     page.click("#decision-form button[type=submit]")
+    # decide and go to the next case (the default): the queue is empty now, so back to the queue,
+    # with the decision and its 撤销 button in the message
+    page.wait_for_url("**/moderation/cases/")
+    assert page.locator("[data-testid=undo]").is_visible()
+    page.goto(f"/moderation/cases/{body['case_id']}/")
     page.wait_for_selector("[data-testid=decided]")
     assert "驳回" in page.inner_text("[data-testid=case-status]")
     assert "未提供相应执业资格" in page.inner_text("#decide")

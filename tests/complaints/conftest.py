@@ -86,3 +86,16 @@ def image_bytes(fmt="PNG", size=(40, 30), exif=None, color=(200, 30, 30)) -> byt
 @pytest.fixture
 def png():
     return image_bytes()
+
+
+def decide_linked_case(complaint, actor, decision="measure"):
+    """Decide the review case a complaint waits for (issue 14: its outcome comes from the case)."""
+    from moderation import services as moderation_services
+    from moderation.models import ReviewCase
+
+    extra = {"articles": ["8.2"], "reason": "假冒政府机关", "measure": {"kind": "warning"}} if decision == "measure" else {}
+    complaint.refresh_from_db()
+    moderation_services.case_decide(actor=actor, case=ReviewCase.objects.get(pk=complaint.review_case_id),
+                                    decision=decision, **extra)
+    complaint.refresh_from_db()
+    return complaint

@@ -104,10 +104,19 @@ def test_public_files_moderator_handles_complainant_sees_outcome(new_page, staff
     mod.check("input[name=screen-result][value=valid]")
     with mod.expect_navigation():
         mod.click("button:has-text('提交甄别结论')")
-    assert "处置中" in mod.inner_text("[data-testid=status]")
-    mod.fill("textarea[name=feedback-outcome]", "经核查，该账号假冒政府机关，平台已依法处置。感谢您的监督。")
+    # the complaint waits for the account's review case (issue 14): its decision is the feedback
+    assert "待审核工单决定" in mod.inner_text("[data-testid=status]")
+    complaint_url = mod.url
+    mod.click("[data-testid=case-link]")
+    mod.wait_for_selector("#complainants")
+    mod.check("input[name=decision][value=measure]")
+    mod.select_option("#decision-form select[name=articles]", ["8.2"])
+    mod.fill("#decision-form textarea[name=reason]", "假冒政府机关")
+    mod.select_option("#decision-form select[name=measure_kind]", "warning")
+    mod.on("dialog", lambda dialog: dialog.accept())
     with mod.expect_navigation():
-        mod.click("button:has-text('发送反馈')")
+        mod.click("#decision-form button[type=submit]")
+    mod.goto(complaint_url)
     assert "已反馈" in mod.inner_text("[data-testid=status]")
 
     # 3. The complainant looks it up by tracking code.
@@ -115,7 +124,7 @@ def test_public_files_moderator_handles_complainant_sees_outcome(new_page, staff
     public.fill("input[name=code]", code)
     public.click("button:has-text('查询')")
     outcome = public.inner_text("[data-testid=outcome]")
-    assert "平台已依法处置" in outcome
+    assert "平台已依法依约采取处置措施" in outcome
     page_text = public.inner_text("body")
     assert "browser-moderator" not in page_text and "t1" not in page_text
     public.screenshot(path=str(tmp_path / "status.png"), full_page=True)

@@ -10,6 +10,7 @@ from complaints.choices import TRANSITIONS, ComplaintStatus
 from complaints.models import ComplainantNotice, Complaint
 from core.errors import ServiceError
 from core.models import AuditEntry
+from tests.complaints.conftest import decide_linked_case
 
 
 def events(complaint):
@@ -25,8 +26,15 @@ def test_happy_path_with_audit_entries(target, file_complaint, moderator):
     assert c.accept_on_time is True and c.next_due_at == c.feedback_due_at
     c = services.complaint_start_screening(actor=moderator, complaint=c)
     c = services.complaint_screen(actor=moderator, complaint=c, result="valid", note="头像确为国徽")
-    assert c.status == ComplaintStatus.HANDLING
-    c = services.complaint_send_feedback(actor=moderator, complaint=c, outcome=services.OUTCOME_VIOLATION)
+    assert c.status == ComplaintStatus.WAITING_CASE  # the outcome comes from the review case (issue 14)
+    from moderation import services as moderation_services
+    from moderation.models import ReviewCase
+
+    moderation_services.case_decide(actor=moderator, case=ReviewCase.objects.get(pk=c.review_case_id),
+                                    decision="measure", articles=["8.2"], reason="假冒政府机关",
+                                    measure={"kind": "warning"})
+    c.refresh_from_db()
+    assert c.outcome == services.OUTCOME_VIOLATION
     assert c.status == ComplaintStatus.FEEDBACK_SENT and c.feedback_on_time is True and c.next_due_at is None
     assert c.feedback_working_days is not None
     c = services.complaint_close(actor=moderator, complaint=c)
@@ -232,7 +240,7 @@ def test_duplicates_merge_and_all_complainants_get_feedback(target, file_complai
     first = services.complaint_accept(actor=moderator, complaint=first)
     first = services.complaint_start_screening(actor=moderator, complaint=first)
     first = services.complaint_screen(actor=moderator, complaint=first, result="valid")
-    services.complaint_send_feedback(actor=moderator, complaint=first, outcome=services.OUTCOME_VIOLATION)
+    first = decide_linked_case(first, moderator)
     for dup in (second, third):
         dup.refresh_from_db()
         assert dup.status == ComplaintStatus.FEEDBACK_SENT and dup.outcome == services.OUTCOME_VIOLATION

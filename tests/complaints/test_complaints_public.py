@@ -396,3 +396,16 @@ def test_unanswered_captchas_are_purged(anon):
     CaptchaStore.objects.filter(hashkey=stale).update(expiration=timezone.now() - dt.timedelta(minutes=1))
     assert jobs.purge_expired_captchas() == 1
     assert list(CaptchaStore.objects.values_list("hashkey", flat=True)) == [key]
+
+
+def test_filed_page_opens_the_status_with_the_code_filled_in(no_challenge, target):
+    """Bug 4: after filing, the status page needed the code typed again."""
+    client = Client(REMOTE_ADDR="198.51.100.60")
+    r = client.post("/complaints/public/", {"category": "8.4", "target": "t1", "description": "冒充新闻媒体发布消息。"})
+    code = r.context["code"]
+    html = r.content.decode()
+    form = html[html.index('data-testid="status-lookup"'):]
+    assert f'name="code" value="{code}"' in form[:form.index("</form>")]
+    r = client.post("/complaints/public/status/", {"intent": "lookup", "code": code})
+    html = r.content.decode()
+    assert r.status_code == 200 and code in html and f'value="{code}"' in html

@@ -12,6 +12,7 @@ from complaints import selectors, services
 from complaints.choices import ComplaintStatus
 from complaints.models import Complaint, SlaAlert
 from core.models import Holiday
+from tests.complaints.conftest import decide_linked_case
 
 
 @pytest.fixture
@@ -102,12 +103,16 @@ def test_web_actions_walk_the_lifecycle(login, moderator, target, file_complaint
     client = login(moderator)
     url = f"/complaints/{c.pk}/"
     for action, data in [("claim", {}), ("accept", {}), ("screen_start", {}),
-                         ("screen", {"screen-result": "valid"}),
-                         ("feedback", {"feedback-outcome": "经核查属实，已处置。"}), ("close", {})]:
+                         ("screen", {"screen-result": "valid"})]:
         r = client.post(f"{url}{action}/", data)
         assert r.status_code == 302, action
+    # while its review case is undecided, typed feedback is refused with a message (issue 14)
+    r = client.post(f"{url}feedback/", {"feedback-outcome": "经核查属实，已处置。"}, follow=True)
+    assert "尚未决定" in r.content.decode()
+    decide_linked_case(c, moderator)
+    assert client.post(f"{url}close/").status_code == 302
     c.refresh_from_db()
-    assert c.status == ComplaintStatus.CLOSED and c.outcome == "经核查属实，已处置。"
+    assert c.status == ComplaintStatus.CLOSED and c.outcome == services.OUTCOME_VIOLATION
     r = client.post(f"{url}accept/", follow=True)  # illegal now: shown as an error, nothing changes
     assert "不能从" in r.content.decode()
 
@@ -157,7 +162,7 @@ def test_screen_errors_under_their_field(login, moderator, target, file_complain
     r = client.post(f"/complaints/{c.pk}/screen/", {"screen-result": "valid", "screen-duplicate_of": "nonsense"})
     assert r.status_code == 302  # a code next to another result is ignored, as before
     c.refresh_from_db()
-    assert c.status == ComplaintStatus.HANDLING
+    assert c.status == ComplaintStatus.WAITING_CASE
 
 
 def test_feedback_error_under_its_field(login, moderator, target, file_complaint):

@@ -73,7 +73,8 @@ def test_recovery_adds_points_for_a_clean_period_once(make_account, moderator):
 
 def test_ledger_check_finds_a_score_that_does_not_add_up(make_account, moderator, capsys):
     account = make_account(uid="c5")
-    m = measure_apply(actor=moderator, account=account, kind="suspend", legal_basis=["8.7"], reason="暂停")
+    m = measure_apply(actor=moderator, account=account, kind="suspend", legal_basis=["8.7"], reason="暂停",
+                      expires_at=timezone.now() + dt.timedelta(days=3))  # longer ones wait for a second supervisor
     measure_lift(actor=moderator, measure=m, reason="错误处置", reversal=True)
     _drop(account, 120)  # clamped at 0
     assert credit_recompute() == []

@@ -186,7 +186,7 @@ def test_later_submission_attaches_to_open_case_and_supersedes(submit, make_acco
 def test_change_on_suspended_account_goes_to_review(submit, make_account, moderator):
     account = make_account(uid="su1", name="小明")
     services.measure_apply(actor=moderator, account=account, kind=MeasureKind.SUSPEND, legal_basis=["8.6"],
-                           reason="夹带联系方式")
+                           reason="夹带联系方式", expires_at=timezone.now() + dt.timedelta(days=7))
     _s, body = submit("su1", {"bio": "正常简介"}, kind="change")
     assert body["decision"] == "review" and "17" in body["articles"]
 

@@ -371,7 +371,7 @@ def test_bulk_preview_then_confirm_one_audit_entry_each(login, moderator, modera
     assert not AuditEntry.objects.filter(event="case.decided").exists()  # the preview changes nothing
 
     r = c.post("/moderation/cases/bulk/", {**data, "confirm": "1"}, follow=True)
-    assert "成功 2 件，跳过 2 件" in r.content.decode()
+    assert "成功 2 件，跳过 2 件，失败 0 件" in r.content.decode()
     for case in (a, b):
         case.refresh_from_db()
         assert case.status == CaseStatus.DECIDED and case.decision == "reject"
@@ -489,7 +489,8 @@ def test_refuse_a_proposal(login, supervisor, supervisor2, make_account):
 def test_measure_list_filters(login, auditor, supervisor, make_account):
     a, b = make_account(uid="ml1"), make_account(uid="ml2")
     services.measure_apply(actor=supervisor, account=a, kind=MeasureKind.WARNING, legal_basis=["8.7"], reason="夸大")
-    services.measure_apply(actor=supervisor, account=b, kind=MeasureKind.SUSPEND, legal_basis=["8.6"], reason="联系方式")
+    services.measure_apply(actor=supervisor, account=b, kind=MeasureKind.SUSPEND, legal_basis=["8.6"], reason="联系方式",
+                           expires_at=timezone.now() + dt.timedelta(days=3))  # longer ones wait for a second supervisor
     c = login(auditor)
     def uids(url):  # account uids on the page (not random tokens that may contain "ml1")
         return set(re.findall(r"\bml\d\b", re.sub(r"[A-Za-z0-9_-]{32,}", "", c.get(url).content.decode())))
@@ -582,7 +583,8 @@ def test_term_added_in_the_ui_changes_the_verdict(login, supervisor, moderator):
 
 def test_allow_list_entry_and_duplicate_error(login, supervisor):
     c = login(supervisor)
-    data = {"term": "中国美食地图", "category": "白名单", "article": "10.2", "severity": "review", "allow": "on"}
+    data = {"term": "中国美食地图", "category": "白名单", "article": "10.2", "severity": "review", "allow": "on",
+            "confirm_allow": "1"}  # past the impact warning (test_allowlist_entry_warns_with_counts_first)
     assert c.post("/moderation/rules/new/", data).status_code == 302
     assert RuleTerm.objects.get(term="中国美食地图").allow
     r = c.post("/moderation/rules/new/", data)
@@ -660,3 +662,120 @@ def test_bad_queue_filter_is_reported_under_its_label(login, moderator, change_c
     r = login(moderator).get("/moderation/cases/?priority_min=urgent-ish")
     html = r.content.decode()
     assert r.status_code == 200 and "<b>优先级（从–到）</b>" in html
+
+
+# ---------------------------------------------------------------------------------------------
+# Queue tooling (issue 14): sort, name search, totals, saved views, live count — with query budgets
+
+
+def _queue_ids(html):
+    return [int(x) for x in re.findall(r'data-case="(\d+)"', html)]
+
+
+def test_queue_sort_and_its_query_count(login, moderator, submit, django_assert_max_num_queries):
+    cases = [_registration_case(submit, f"so{i}", f"医生{i}号") for i in range(4)]
+    for i, case in enumerate(cases):
+        ReviewCase.objects.filter(pk=case.pk).update(priority=10 + i)
+    c = login(moderator)
+    c.get("/moderation/cases/")
+    with django_assert_max_num_queries(12):
+        html = c.get("/moderation/cases/?sort=-priority").content.decode()
+    assert _queue_ids(html) == [x.pk for x in reversed(cases)]
+    assert _queue_ids(c.get("/moderation/cases/?sort=priority").content.decode()) == [x.pk for x in cases]
+    assert "共 4 个工单" in html and "第 1 / 1 页" in html
+    assert 'href="?sort=priority"' in html  # clicking the sorted column flips it
+
+
+def test_queue_searches_account_name_text(login, moderator, make_account, django_assert_max_num_queries):
+    a = make_account(uid="nm1", name="爱跑步的土豆")
+    b = make_account(uid="nm2", name="半糖奶茶")
+    ca = services.case_open(actor=None, account=a, reason="complaint", source="test:1")
+    services.case_open(actor=None, account=b, reason="complaint", source="test:2")
+    c = login(moderator)
+    c.get("/moderation/cases/")
+    with django_assert_max_num_queries(12):
+        html = c.get("/moderation/cases/?q=跑步").content.decode()
+    assert _queue_ids(html) == [ca.pk]
+
+
+def test_saved_views_are_per_user_and_shareable(login, moderator, moderator2, change_case,
+                                                django_assert_max_num_queries):
+    c = login(moderator)
+    r = c.post("/moderation/cases/views/", {"name": "变更", "query": "reason=change&page=3"})
+    assert r.status_code == 302 and r["Location"] == "/moderation/cases/?reason=change"
+    c.post("/moderation/cases/views/", {"name": "共享的", "query": "reason=complaint", "shared": "1"})
+    assert AuditEntry.objects.filter(event="saved_view.saved").count() == 2
+    with django_assert_max_num_queries(12):
+        html = c.get("/moderation/cases/").content.decode()
+    assert "变更" in html and "共享的" in html
+    other = login(moderator2).get("/moderation/cases/").content.decode()
+    assert "共享的" in other and 'href="?reason=change"' not in other
+
+
+def test_live_new_count(login, moderator, change_case, make_account):
+    c = login(moderator)
+    since = (timezone.now() - dt.timedelta(seconds=1)).isoformat()
+    r = c.get("/moderation/cases/new-count/", {"since": since, "reason": "complaint"})
+    assert r.status_code == 200 and "新工单" not in r.content.decode()
+    services.case_open(actor=None, account=make_account(uid="nc1"), reason="complaint", source="api:1")
+    html = c.get("/moderation/cases/new-count/", {"since": since, "reason": "complaint"}).content.decode()
+    assert "1 个新工单" in html
+
+
+def test_bulk_result_counts_what_the_preview_skipped(login, moderator, moderator2, submit):
+    """Issue 14: the preview said 3 of 4 would be handled; the result said 3 done, 0 skipped."""
+    a = _registration_case(submit, "bh1", "赵医生")
+    b = _registration_case(submit, "bh2", "钱医生")
+    taken = _registration_case(submit, "bh3", "孙医生")
+    services.case_claim(actor=moderator2, case=taken)  # someone else's: the preview skips it
+    ReasonTemplate.objects.create(article="11", title="医疗资质", text="账号信息涉及医疗卫生领域，未提供相应执业资格。")
+    c = login(moderator)
+    template = ReasonTemplate.objects.get(title="医疗资质")
+    data = {"action": "reject", "case": [a.pk, b.pk, taken.pk], "template": template.pk}
+    html = c.post("/moderation/cases/bulk/", data).content.decode()
+    assert "确认执行（2 件）" in html and "未提供相应执业资格" in html  # the template filled reason and article
+    # what the preview's confirmation sends: only the cases it would handle, and how many were selected
+    confirm = {"action": "reject", "case": [a.pk, b.pk], "articles": ["11"], "selected": "3", "confirm": "1",
+               "reason": template.text}
+    r = c.post("/moderation/cases/bulk/", confirm, follow=True)
+    assert "选中 3 件，成功 2 件，跳过 1 件，失败 0 件" in r.content.decode()
+    html = c.get("/moderation/cases/").content.decode()
+    assert 'name="template"' in html and 'class="bulk-articles"' in html
+
+
+def test_try_it_answers_in_words(login, supervisor):
+    """Issue 14 / bugs 7, 10: the try-it box said ``reject`` and raw severities."""
+    html = login(supervisor).get("/moderation/rules/try/", {"name": "人民日报"}).content.decode()
+    result = html[html.index('data-testid="try-result"'):]
+    assert 'data-decision="reject">驳回</b>' in result
+    assert "· reject" not in result and "名称" in result
+
+
+def test_lexicon_lists_built_in_and_added_terms(login, supervisor, moderator, django_assert_max_num_queries):
+    """Issue 14: built-in lexicons were invisible; every term is listed with its source."""
+    services.rule_term_save(actor=supervisor, instance=None, term="菠萝蜜语", allow=False, category="fraud",
+                            article="8.8", severity="reject", homophone=False, note="")
+    c = login(moderator)
+    c.get("/moderation/rules/lexicon/")
+    with django_assert_max_num_queries(12):
+        html = c.get("/moderation/rules/lexicon/", {"q": "人民日报"}).content.decode()
+    assert "人民日报" in html and "内置词库" in html
+    html = c.get("/moderation/rules/lexicon/", {"q": "菠萝蜜语"}).content.decode()
+    assert "界面添加" in html and "诈骗" in html
+    html = c.get("/moderation/rules/lexicon/", {"category": "exaggeration"}).content.decode()
+    assert "夸大、名不副实" in html and "共 0 条" not in html
+
+
+def test_allowlist_entry_warns_with_counts_first(login, supervisor, make_account, submit):
+    """Issue 14: a one-click allow-list entry of a common fragment warns with what it would change."""
+    make_account(uid="al1", name="小明爱跑步")
+    make_account(uid="al2", name="小明的猫")
+    c = login(supervisor)
+    data = {"term": "小明", "allow": "on", "category": "test", "article": "8.8", "severity": "review", "note": ""}
+    r = c.post("/moderation/rules/new/", data)
+    html = r.content.decode()
+    assert r.status_code == 200 and 'data-testid="allowlist-impact"' in html
+    assert "2 个现有账号" in html
+    assert not RuleTerm.objects.filter(term="小明").exists()
+    r = c.post("/moderation/rules/new/", {**data, "confirm_allow": "1"})
+    assert r.status_code == 302 and RuleTerm.objects.filter(term="小明", allow=True).exists()

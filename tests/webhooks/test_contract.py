@@ -22,6 +22,7 @@ from core.registry import registry
 from core.webhooks import delivery_attempt, webhook_send
 from moderation import services as moderation_services
 from moderation.choices import CaseReason, MeasureKind
+from moderation.models import ReviewCase
 
 
 def _all_kinds(client, account, moderator, supervisor, capture):
@@ -41,9 +42,10 @@ def _all_kinds(client, account, moderator, supervisor, capture):
                  complaint_services.complaint_start_screening):
         complaint = step(actor=moderator, complaint=complaint)
     complaint = complaint_services.complaint_screen(actor=moderator, complaint=complaint, result="valid", note="属实")
-    with capture(execute=True):
-        complaint_services.complaint_send_feedback(actor=moderator, complaint=complaint,
-                                                   outcome=complaint_services.OUTCOME_VIOLATION)
+    with capture(execute=True):  # the complaint's outcome comes from its review case (issue 14)
+        moderation_services.case_decide(actor=supervisor, case=ReviewCase.objects.get(pk=complaint.review_case_id),
+                                        decision="measure", articles=["8.2"], reason="假冒政府机关",
+                                        measure={"kind": "warning"})
     clients.api_client_send_test(actor=None, client=client)
 
 
@@ -63,7 +65,8 @@ def test_every_kind_of_event_verifies_with_the_standard_library(
     by_type = {r.payload["type"]: r.payload["data"] for r in received}
     assert by_type["measure.applied"]["kind"] == "warning" and by_type["measure.applied"]["account_uid"] == "u10086"
     assert by_type["measure.lifted"]["end_state"] == "lifted"
-    assert by_type["case.decided"]["decision"] == "no_action" and by_type["case.decided"]["reason"] == "complaint"
+    decided = [r.payload["data"] for r in received if r.payload["type"] == "case.decided"]
+    assert {(d["decision"], d["reason"]) for d in decided} == {("no_action", "complaint"), ("measure", "complaint")}
     assert by_type["complaint.feedback"]["external_ref"] == "report-42"
     assert by_type["complaint.feedback"]["outcome"] == complaint_services.OUTCOME_VIOLATION
     notice_kinds = {r.payload["data"]["kind"] for r in received if r.payload["type"] == "notice.created"}

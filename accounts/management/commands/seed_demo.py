@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import os
 import tempfile
 from pathlib import Path
 
@@ -25,6 +26,15 @@ DEMO_USERS = {
     "admin": ("qinglang-admin", [roles.ADMIN]),
 }
 DEMO_TOKEN = "qlk_demo-platform-token-for-local-use-only"  # noqa: S105 - development demo only
+
+
+def login_url(environ=None) -> str:
+    """Where ``make run`` serves the log-in page: its HOST and PORT (passed on by the Makefile)."""
+    environ = os.environ if environ is None else environ
+    host = environ.get("HOST") or "127.0.0.1"
+    if host in ("0.0.0.0", "::"):  # noqa: S104 - a listen address, not a bind here
+        host = "127.0.0.1"
+    return f"http://{host}:{environ.get('PORT') or '8000'}/login/"
 
 
 class Command(BaseCommand):
@@ -57,7 +67,7 @@ class Command(BaseCommand):
         for hook in sorted(registry.seed_hooks.values(), key=lambda h: h.order):
             hook.fn(self.stdout)
         self.stdout.write(self.style.SUCCESS(f"demo accounts: {run.imported} imported in total"))
-        self.stdout.write("demo logins (http://127.0.0.1:8000/login/):")
+        self.stdout.write(f"demo logins ({login_url()}):")
         for username, (password, groups) in DEMO_USERS.items():
             self.stdout.write(f"  {username:<12} {password:<22} {', '.join(groups)}")
         self.stdout.write(f"demo API token (scopes *): {DEMO_TOKEN}")
