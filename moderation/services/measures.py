@@ -17,7 +17,7 @@ from accounts.choices import AccountStatus
 from accounts.models import Account, IdentityVerification
 from core.audit import actor_label_for, record
 from moderation import conf, credit_policy, signals, webhooks
-from moderation.choices import FOUR_EYES_KINDS, MeasureKind, MeasureState, RestrictFunction
+from moderation.choices import FOUR_EYES_KINDS, CaseReason, MeasureKind, MeasureState, RestrictFunction
 from moderation.models import BlockedIdentity, CreditEvent, Measure
 from moderation.services.errors import ModerationError
 
@@ -128,14 +128,19 @@ def _validate(kind, legal_basis, reason, functions, expires_at):
         raise ModerationError(_("此类措施不设到期时间"), field="expires_at")
 
 
-def needs_second_approver(kind: str, expires_at: dt.datetime | None, actor) -> bool:
+def needs_second_approver(kind: str, expires_at: dt.datetime | None, actor, *, case=None,
+                          legal_basis=()) -> bool:
     """Close and ban always wait for a second supervisor; so does a person's suspension that is
     indefinite or longer than ``four_eyes_suspend_days`` (a suspension "until 9999" is a closure in
     all but name). The system's own suspensions (an expired correction order escalating, under the
-    configured policy) carry no second person to ask and take effect at once."""
+    configured policy) carry no second person to ask and take effect at once. So does the Art 15
+    suspension decided on a recheck case: it lasts until the holder corrects, within a correction
+    deadline whose lapse proposes closing, and that close waits for a second supervisor."""
     if kind in FOUR_EYES_KINDS:
         return True
     if kind != MeasureKind.SUSPEND or _user(actor) is None:
+        return False
+    if case is not None and case.reason == CaseReason.RECHECK and "15" in legal_basis:
         return False
     return expires_at is None or expires_at - timezone.now() > dt.timedelta(days=conf.get("four_eyes_suspend_days"))
 
@@ -157,7 +162,7 @@ def measure_apply(*, actor, account: Account, kind: str, legal_basis: list[str],
     account = Account.objects.select_for_update().get(pk=account.pk)
     if account.status in (AccountStatus.CLOSED, AccountStatus.BANNED) and kind != MeasureKind.BAN_REREGISTRATION:
         raise ModerationError(_("账号已关闭，不能再采取此措施"), field="kind", code="account_closed", status=409)
-    four_eyes = needs_second_approver(kind, expires_at, actor)
+    four_eyes = needs_second_approver(kind, expires_at, actor, case=case, legal_basis=legal_basis)
     measure = Measure.objects.create(
         account=account, kind=kind, functions=list(functions), legal_basis=list(legal_basis), reason=reason.strip(),
         evidence=_snapshot(account, case), case=case,

@@ -52,3 +52,18 @@ def test_close_from_a_case_says_it_awaits_a_second_supervisor(login, supervisor,
                                                         "reason": "冒充政府机关", "measure_kind": "close"}, follow=True)
     html = r.content.decode()
     assert "须由另一位审核主管批准后生效" in html
+
+
+def test_art15_suspension_on_a_recheck_case_takes_effect_but_art15_alone_does_not_bypass(make_account, moderator):
+    """The Art 15 suspension decided on a recheck case lasts until the holder corrects (the close
+    after a missed deadline is four-eyes); citing Art 15 on another case is no way around the rule."""
+    account = make_account()
+    recheck = services.case_open(actor=None, account=account, reason="recheck", source="recheck:1")
+    m = services.measure_apply(actor=moderator, account=account, kind=MeasureKind.SUSPEND, legal_basis=["15", "8.6"],
+                               reason="动态核验：名称含联系方式", case=recheck)
+    assert m.state == MeasureState.ACTIVE
+    other = make_account()
+    complaint = services.case_open(actor=None, account=other, reason="complaint", source="test:2")
+    m2 = services.measure_apply(actor=moderator, account=other, kind=MeasureKind.SUSPEND, legal_basis=["15", "8.6"],
+                                reason="名称含联系方式", case=complaint)
+    assert m2.state == MeasureState.PENDING_APPROVAL
