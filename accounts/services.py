@@ -303,6 +303,10 @@ def org_certification_submit(*, actor, account: Account, identity: ValidatedIden
     if account.kind != AccountKind.ORGANIZATION:
         raise ServiceError(_("只有机构用户可以申请机构认证"), field="account", code="wrong_kind", status=409)
     domain = registrable_domain(website)
+    own = OrgCertification.objects.filter(account=account)
+    if own.filter(status=ReviewStatus.PENDING).exists():  # the account's own open application first
+        raise ServiceError(_("该账号已有待审核的机构认证申请，请等待审核结果"), field="account",
+                           code="application_pending", status=409)
     _refuse_second_live_certification(identity.number, domain)
     now = timezone.now()
     cert = OrgCertification(
@@ -311,7 +315,7 @@ def org_certification_submit(*, actor, account: Account, identity: ValidatedIden
         contact_email=contact_email, submitted_at=now,
         due_at=workdays.deadline(timezone.localtime(now), settings.ORG_CERT_REVIEW_WORKING_DAYS).due_at,
     )
-    _save_only_open(cert, OrgCertification.objects.filter(account=account), field="account",
+    _save_only_open(cert, own, field="account",
                     message=_("该账号已有待审核的机构认证申请，请等待审核结果"))
     record("org_certification.submitted", actor=actor, subject=account,
            new={"certification_id": cert.pk, "uscc": identity.number, "org_class": identity.org_class,

@@ -36,7 +36,7 @@ def registration(key: str, uid: str = "dup1", mobile: str = "13800138000") -> di
 QUALIFICATION = {"domain": "medical", "document_name": "医师执业证书", "document_number": "110000001",
                  "issuer": "北京市卫生健康委员会"}
 CERTIFICATION = {"uscc": "91110108551385082Q", "full_name": "北京星河科技有限公司", "contact_person": "王敏",
-                 "contact_email": "wm@xinghe.example.cn"}
+                 "contact_email": "wm@xinghe.example.cn", "website": "https://www.xinghe-tech.cn"}
 
 
 def parallel_posts(token: str, url: str, bodies: list[dict]) -> list[tuple[int, dict]]:
@@ -130,7 +130,8 @@ def test_second_certification_is_409(api, org, supervisor):
     with pytest.raises(ServiceError) as err:
         account_services.org_certification_submit(
             actor=None, account=org, identity=identity.validate_uscc(CERTIFICATION["uscc"]),
-            full_name="北京星河科技有限公司", contact_person="王敏", contact_email="wm@xinghe.example.cn")
+            full_name="北京星河科技有限公司", contact_person="王敏", contact_email="wm@xinghe.example.cn",
+            website=CERTIFICATION["website"])
     assert (err.value.status, err.value.field) == (409, "account")
 
 
