@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.fields.json import KT
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -257,7 +258,10 @@ def allowlist_impact(term: str, days: int = 30) -> dict:
     """What an allow-list entry would change: existing accounts whose name contains it, and the
     refusals and review cases of the last ``days`` days whose proposed name contains it."""
     since = timezone.now() - dt.timedelta(days=days)
-    recent = Submission.objects.filter(created_at__gte=since, info__name__contains=term)
+    # the name as text (KT): ``info__name__contains`` would be JSON containment (an equal string)
+    # on PostgreSQL and is refused on SQLite
+    recent = Submission.objects.annotate(proposed_name=KT("info__name")).filter(
+        created_at__gte=since, proposed_name__contains=term)
     return {"term": term, "days": days, "accounts": Account.objects.filter(name__contains=term).count(),
             "refusals": recent.filter(decision="reject").count(),
             "reviews": recent.filter(decision__in=("review", "strict_review")).count()}

@@ -770,12 +770,14 @@ def test_allowlist_entry_warns_with_counts_first(login, supervisor, make_account
     """Issue 14: a one-click allow-list entry of a common fragment warns with what it would change."""
     make_account(uid="al1", name="小明爱跑步")
     make_account(uid="al2", name="小明的猫")
+    status, body = submit("al3", {"name": "小明加微信abc12345"})  # refused; its name contains the fragment
+    assert status == 201 and body["decision"] == "reject", body
     c = login(supervisor)
     data = {"term": "小明", "allow": "on", "category": "test", "article": "8.8", "severity": "review", "note": ""}
     r = c.post("/moderation/rules/new/", data)
     html = r.content.decode()
     assert r.status_code == 200 and 'data-testid="allowlist-impact"' in html
-    assert "2 个现有账号" in html
+    assert "2 个现有账号" in html and "1 次自动驳回" in html
     assert not RuleTerm.objects.filter(term="小明").exists()
     r = c.post("/moderation/rules/new/", {**data, "confirm_allow": "1"})
     assert r.status_code == 302 and RuleTerm.objects.filter(term="小明", allow=True).exists()
