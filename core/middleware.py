@@ -131,9 +131,13 @@ class RejectNulMiddleware:
             return False
         if not api and request.method == "POST" and request.content_type in _FORM_TYPES:
             return _form_has_nul(request)
+        from django.core.exceptions import RequestDataTooBig
+        from django.http.request import RawPostDataException
+
         try:
             body = request.body
-        except Exception:  # noqa: BLE001 - oversized bodies are answered downstream (413 / 400)
+        except (RequestDataTooBig, RawPostDataException):
+            # too big: answered downstream (413 / 400); already read as a form: checked by its fields
             return False
         return b"\x00" in body or b"\\u0000" in body.lower()
 
