@@ -10,7 +10,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import django_rq
@@ -25,20 +24,18 @@ from moderation.models import ReviewCase
 from rechecks.choices import RunStatus
 from rechecks.models import RecheckResult, RecheckRun
 from rechecks.services import runs
+from tests.polling import wait_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
+
+def _wait(predicate, timeout: float, what: str):
+    return wait_for(predicate, timeout, what, interval=0.1)
+
+
 ROOT = Path(__file__).resolve().parents[2]
 N, BAD = 2400, 12
 
 
-def _wait(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
 class Worker:

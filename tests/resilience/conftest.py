@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -16,20 +15,13 @@ from django.db import connection
 
 from core.clients import api_client_create
 from core.resilience import breaker
+from tests.polling import wait_for  # noqa: F401 - the resilience tests import it from here
 from tests.webhooks.receiver import Receiver
 
 ROOT = Path(__file__).resolve().parents[2]
 CLOSED = "redis://127.0.0.1:6390/0"  # nothing listens here: connection refused
 
 
-def wait_for(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import django_rq
@@ -20,20 +19,18 @@ from rq.registry import ScheduledJobRegistry
 from core.jobs import run_job
 from core.models import WebhookAttempt, WebhookDelivery
 from core.webhooks import webhook_send
+from tests.polling import wait_for
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres]
+
+
+def _wait(predicate, timeout: float, what: str):
+    return wait_for(predicate, timeout, what)
+
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _wait(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
 class Worker:
